@@ -1,0 +1,55 @@
+"""Run every loader and validator over a project: the ``fichotheque check`` stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
+from .glossary import Glossary, load_glossary
+from .problems import Problem, Severity, sort_problems
+from .project import Project
+from .taxonomy import Taxonomy, load_taxonomy
+from .validate import Checked, Context, validate_catalogue, validate_fiche
+
+
+@dataclass
+class CheckResult:
+    """Everything a check learnt: the vocabulary, the fiches that could be typed, the problems."""
+
+    taxonomy: Taxonomy
+    glossary: Glossary
+    fiches: list[Fiche] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_project(project: Project, today: dt.date | None = None) -> CheckResult:
+    """Validate taxonomy.yml, glossary.yml and every fiche; collect every problem."""
+    today = today or dt.date.today()
+    taxonomy, problems = load_taxonomy(project.taxonomy_path, project.relative(project.taxonomy_path))
+    glossary, glossary_problems = load_glossary(
+        project.glossary_path, project.relative(project.glossary_path)
+    )
+    problems += glossary_problems
+    context = Context(project.root, taxonomy, glossary, today)
+    paths = find_fiche_files(project.fiches_dir)
+    if not paths:
+        problems.append(Problem(
+            project.relative(project.fiches_dir), 0, 0, "aucune-fiche", Severity.WARNING,
+            "", "Aucune fiche trouvée : le dossier est vide ou absent.",
+            "Créez un fichier .md par fiche dans le dossier fiches/.",
+        ))
+    files = [project.relative(path) for path in paths]
+    problems += name_collisions(files)
+    checked: list[Checked] = []
+    for path, file in zip(paths, files, strict=True):
+        raw, read_problems = read_fiche(path, file)
+        problems += read_problems
+        if not raw.readable:
+            continue
+        item, fiche_problems = validate_fiche(raw, context)
+        problems += fiche_problems
+        if item is not None:
+            checked.append(item)
+    problems += validate_catalogue(checked)
+    return CheckResult(taxonomy, glossary, [item.fiche for item in checked], sort_problems(problems))

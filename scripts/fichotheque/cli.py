@@ -1,0 +1,141 @@
+"""The ``fichotheque`` command: parses arguments and calls the pipeline's stages."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .check import check_project
+from .problems import format_json, is_failure, summary
+from .project import Project
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+# argparse speaks English; what it says about a mistyped command is shown in French.
+_ARGPARSE_FRENCH = (
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)",
+     r"option \1 : choix « \2 » invalide (choix possibles : \3)"),
+    (r"argument (\S+): expected one argument", r"l'option \1 attend une valeur"),
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"invalid choice: (\S+) \(choose from (.*)\)",
+     r"commande \1 inconnue (commandes possibles : \2)"),
+)
+_HELP_FRENCH = (("usage:", "utilisation :"), ("options:", "options :"),
+                ("positional arguments:", "commandes :"), ("show this help message and exit",
+                                                           "affiche cette aide"))
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    """An ArgumentParser whose messages and help are in French."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, replacement in _ARGPARSE_FRENCH:
+            message = re.sub(pattern, replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"fichotheque : erreur d'utilisation : {message}\n")
+
+    def format_help(self) -> str:
+        return _frenchify(super().format_help())
+
+    def format_usage(self) -> str:
+        return _frenchify(super().format_usage())
+
+
+def _frenchify(text: str) -> str:
+    for english, french in _HELP_FRENCH:
+        text = text.replace(english, french)
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: ``check`` and ``build``, each with its options."""
+    parser = _FrenchParser(
+        prog="fichotheque",
+        description="Vérifie et publie une base de fiches d'activités.",
+    )
+    parser.add_argument("--version", action="version", version=f"fichotheque {__version__}",
+                        help="affiche la version")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE",
+                                     parser_class=_FrenchParser)
+
+    check = commands.add_parser("check", help="vérifie la taxonomie, le glossaire et les fiches",
+                                description="Vérifie taxonomy.yml, glossary.yml et chaque fiche, "
+                                "et signale tous les problèmes en une fois.")
+    _common_options(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (par défaut) pour un humain, json pour un outil")
+
+    build = commands.add_parser("build", help="vérifie puis construit le site dans site/",
+                                description="Vérifie la base (et s'arrête sur une erreur), "
+                                "puis construit le site statique et le publie dans site/.")
+    _common_options(build)
+    build.add_argument("--site-dir", type=Path, default=None,
+                       help="dossier de publication (par défaut : site/ à la racine)")
+    return parser
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."),
+                        help="racine de la base de fiches (par défaut : le dossier courant)")
+    parser.add_argument("--strict", action="store_true",
+                        help="traite les avertissements comme des erreurs")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fichotheque`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    root: Path = args.root
+    if not root.is_dir():
+        parser.error(f"le dossier « {root} » n'existe pas")
+    project = Project(root.resolve())
+    try:
+        if args.command == "check":
+            return _check(project, strict=args.strict, output=args.format)
+        return _build(project, strict=args.strict, site_dir=args.site_dir)
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+
+
+def _check(project: Project, *, strict: bool, output: str) -> int:
+    result = check_project(project)
+    if output == "json":
+        print(format_json(result.problems))
+    else:
+        for problem in result.problems:
+            print(problem.format_text())
+        print(f"{len(result.fiches)} fiche(s) vérifiée(s). {summary(result.problems)}")
+    return EXIT_PROBLEMS if is_failure(result.problems, strict=strict) else EXIT_OK
+
+
+def _build(project: Project, *, strict: bool, site_dir: Path | None) -> int:
+    from .engine import BuildError, build_site  # MkDocs loads only when a build is asked for
+
+    result = check_project(project)
+    for problem in result.problems:
+        print(problem.format_text(), file=sys.stderr)
+    if is_failure(result.problems, strict=strict):
+        print(f"{summary(result.problems)} Le site n'a pas été construit ; "
+              "le site déjà publié reste en place.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    target = (site_dir if site_dir is not None else project.site_dir).resolve()
+    try:
+        report = build_site(project, result, target)
+    except BuildError as error:
+        print(f"fichotheque : la construction a échoué : {error}", file=sys.stderr)
+        print("Le site déjà publié reste en place.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Site construit dans {target} : {report.fiche_count} fiche(s), "
+          f"{report.page_count} page(s) en {report.seconds:.1f} s.")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

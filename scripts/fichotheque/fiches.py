@@ -1,0 +1,160 @@
+"""Fiche files: finding them, reading them, splitting front matter from body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import Period
+from .files import read_text
+from .problems import Problem, Severity
+from .schema import STATUS_DRAFT
+from .text import slugify
+from .yamlnodes import Mapping, Mark, parse_yaml
+
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A document to download: a file of the repository or a web address."""
+
+    title: str
+    file: str | None = None
+    url: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the information of a fiche comes from."""
+
+    title: str
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Fiche:
+    """One activity sheet, validated and typed."""
+
+    file: str
+    slug: str
+    title: str
+    description: str
+    period: Period
+    organisation: str
+    body: str
+    number: int | None = None
+    status: str = "publié"
+    places: tuple[str, ...] = ()
+    region: str = ""
+    partners: tuple[str, ...] = ()
+    funding: tuple[str, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    sources: tuple[Source, ...] = ()
+    related: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    acronyms: tuple[tuple[str, str], ...] = ()
+    terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        """Drafts are checked but never published."""
+        return self.status == STATUS_DRAFT
+
+    def terms_of(self, facet_key: str) -> tuple[str, ...]:
+        """The slugs this fiche carries in one facet."""
+        return dict(self.terms).get(facet_key, ())
+
+
+@dataclass
+class RawFiche:
+    """A fiche file as read: its front matter as nodes, its body as text."""
+
+    path: Path
+    file: str
+    slug: str
+    front: Mapping | None = None
+    body: str = ""
+    body_mark: Mark = field(default_factory=lambda: Mark(1, 1))
+    readable: bool = True
+
+
+def find_fiche_files(fiches_dir: Path) -> list[Path]:
+    """Every Markdown file below ``fiches_dir``, in a stable order."""
+    if not fiches_dir.is_dir():
+        return []
+    return sorted(p for p in fiches_dir.rglob("*.md") if p.is_file())
+
+
+def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:
+    """Read one fiche file and split its front matter; never raises for a user's mistake."""
+    raw = RawFiche(path, file, slugify(path.stem))
+    text, problems = read_text(path, file)
+    if text is None:
+        raw.readable = False
+        return raw, problems
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        raw.readable = False
+        return raw, [
+            Problem(
+                file, 1, 1, "front-matter-absent", Severity.ERROR, "",
+                "La fiche ne commence pas par « --- » : son en-tête YAML (front matter) "
+                f"est absent ; la première ligne est « {lines[0][:60]} ».",
+                "Mettez « --- » sur la première ligne, puis les champs (title, description…), "
+                "puis une ligne « --- » avant le texte.",
+            )
+        ]
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if closing is None:
+        raw.readable = False
+        return raw, [
+            Problem(
+                file, 1, 1, "front-matter-non-ferme", Severity.ERROR, "",
+                "L'en-tête YAML ouvert par « --- » à la ligne 1 n'est jamais refermé.",
+                "Ajoutez une ligne « --- » entre le dernier champ et le texte de la fiche.",
+            )
+        ]
+    front, problems = parse_yaml("\n".join(lines[1:closing]), file, line_offset=1)
+    if front is not None and not isinstance(front, Mapping):
+        problems.append(
+            Problem(
+                file, front.mark.line, front.mark.column, "type-invalide", Severity.ERROR, "",
+                "L'en-tête YAML doit être une suite de champs « clé: valeur ».",
+                "Écrivez un champ par ligne, par exemple « title: Mon titre ».",
+            )
+        )
+        front = None
+    raw.front = front if isinstance(front, Mapping) else Mapping([], Mark(2, 1))
+    raw.readable = not problems or front is not None
+    raw.body = "\n".join(lines[closing + 1 :])
+    raw.body_mark = Mark(closing + 2, 1)
+    return raw, problems
+
+
+def name_collisions(files: list[str]) -> list[Problem]:
+    """Files whose paths differ only in case or Unicode normalisation.
+
+    They are distinct on Linux but collide on macOS and Windows, in git checkouts
+    and in the site's URLs.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for file in files:
+        groups[unicodedata.normalize("NFC", file).casefold()].append(file)
+    problems = []
+    for group in groups.values():
+        for file in group[1:]:
+            problems.append(
+                Problem(
+                    file, 0, 0, "nom-fichier-collision", Severity.ERROR, "",
+                    f"Le nom « {file} » ne diffère de « {group[0]} » que par les majuscules "
+                    "ou l'encodage des accents : sous Windows et macOS ce serait le même fichier.",
+                    "Renommez ou fusionnez l'un des deux fichiers.",
+                )
+            )
+    return problems

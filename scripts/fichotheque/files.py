@@ -1,0 +1,66 @@
+"""Reading and writing files safely: checked encodings, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .problems import Problem, Severity
+
+BOM = "\ufeff"
+
+
+def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of a UTF-8 file, BOM removed and line ends made ``\\n``.
+
+    A file that is missing or not UTF-8 gives a problem instead of text.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [
+            Problem(
+                file, 0, 0, "fichier-manquant", Severity.ERROR, "",
+                f"Le fichier « {file} » est introuvable.",
+                "Créez-le, ou lancez la commande depuis la racine de la base de fiches "
+                "(l'option --root indique un autre dossier).",
+            )
+        ]
+    except OSError as error:
+        return None, [
+            Problem(
+                file, 0, 0, "fichier-illisible", Severity.ERROR, "",
+                f"Le fichier « {file} » ne peut pas être lu ({error.strerror}).",
+                "Vérifiez ses droits d'accès.",
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex()
+        return None, [
+            Problem(
+                file, line, column, "encodage", Severity.ERROR, "",
+                f"Le fichier n'est pas en UTF-8 : l'octet 0x{byte} ne peut pas être lu "
+                "(le fichier vient sans doute de Windows en Latin-1 ou CP1252).",
+                "Ouvrez-le dans votre éditeur et enregistrez-le en UTF-8.",
+            )
+        ]
+    text = text.removeprefix(BOM)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` through a temporary file renamed over ``path``: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,117 @@
+"""glossary.yml: acronyms and jargon, each with one or several meanings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import read_text
+from .problems import Problem
+from .reading import Reader
+from .text import SLUG_PATTERN
+from .yamlnodes import Node, parse_yaml
+
+MEANING_KEYS = ("id", "forme_developpee", "contexte", "definition")
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One meaning of a glossary term, in one context (PLI in Wallonia, PLI in Canada)."""
+
+    id: str
+    term: str
+    expansion: str
+    context: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A term as it appears in texts (an acronym or a word) and its meanings."""
+
+    term: str
+    meanings: tuple[Meaning, ...]
+
+    @property
+    def is_ambiguous(self) -> bool:
+        """True when a fiche must say which meaning it uses."""
+        return len(self.meanings) > 1
+
+    def pattern(self) -> re.Pattern[str]:
+        """Matches the term as a whole word, case kept (CAI, not « caisse »)."""
+        return re.compile(rf"(?<![\w-]){re.escape(self.term)}(?![\w-])")
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Every glossary entry, in the order written."""
+
+    entries: tuple[Entry, ...] = ()
+
+    def entry(self, term: str) -> Entry | None:
+        """The entry for ``term`` as written, or None."""
+        return next((entry for entry in self.entries if entry.term == term), None)
+
+
+def load_glossary(path: Path, file: str) -> tuple[Glossary, list[Problem]]:
+    """Read and check glossary.yml. A project without one has an empty glossary."""
+    if not path.exists():
+        return Glossary(), []
+    text, problems = read_text(path, file)
+    if text is None:
+        return Glossary(), problems
+    root, problems = parse_yaml(text, file)
+    reader = _GlossaryReader(file)
+    reader.problems.extend(problems)
+    return reader.read(root), reader.problems
+
+
+class _GlossaryReader(Reader):
+    def read(self, root: Node | None) -> Glossary:
+        mapping = self.mapping(root, "", "Le glossaire")
+        if mapping is None:
+            return Glossary()
+        entries: list[Entry] = []
+        ids: dict[str, str] = {}
+        for key, node in mapping.items:
+            term = key.value.strip()
+            meanings: list[Meaning] = []
+            items = self.sequence(node, term)
+            for index, item in enumerate(items):
+                field = f"{term}[{index + 1}]"
+                meaning = self.mapping(item, field, "Un sens")
+                if meaning is None:
+                    continue
+                self.check_keys(meaning, MEANING_KEYS, field + ".", "d'un sens du glossaire")
+                self.require(meaning, ("id",), field + ".", "dans ce sens")
+                meaning_id = self.text(meaning.get("id"), field + ".id")
+                expansion = self.text(meaning.get("forme_developpee"), field + ".forme_developpee")
+                context = self.text(meaning.get("contexte"), field + ".contexte")
+                definition = self.text(meaning.get("definition"), field + ".definition")
+                if expansion is None and definition is None:
+                    self.report(meaning, "champ-manquant", field + ".forme_developpee",
+                                f"Le sens de « {term} » n'a ni forme développée ni définition.",
+                                "Ajoutez « forme_developpee: » ou « definition: ».")
+                if len(items) > 1 and context is None and meaning.get("contexte") is None:
+                    self.report(meaning, "champ-manquant", field + ".contexte",
+                                f"« {term} » a plusieurs sens : chacun doit dire son contexte.",
+                                "Ajoutez « contexte: », par exemple « Wallonie » ou « Canada ».")
+                if meaning_id is None:
+                    continue
+                if not SLUG_PATTERN.match(meaning_id):
+                    self.report(meaning.get("id"), "slug-invalide", field + ".id",
+                                f"« {meaning_id} » n'est pas un identifiant valable.",
+                                "Utilisez des minuscules sans accent, des chiffres et des tirets.")
+                    continue
+                if meaning_id in ids:
+                    self.report(meaning.get("id"), "identifiant-duplique", field + ".id",
+                                f"L'identifiant « {meaning_id} » est déjà utilisé par « "
+                                f"{ids[meaning_id]} ».", "Donnez à chaque sens un identifiant unique.")
+                    continue
+                ids[meaning_id] = term
+                meanings.append(Meaning(meaning_id, term, expansion or "", context or "",
+                                        definition or ""))
+            if meanings:
+                entries.append(Entry(term, tuple(meanings)))
+        return Glossary(tuple(entries))

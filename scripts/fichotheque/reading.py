@@ -1,0 +1,135 @@
+"""Typed reading of YAML nodes, turning every surprise into a French problem.
+
+Each loader (taxonomy, glossary, fiches) reads through one ``Reader``, so that a
+missing key, a list where text was expected or an unknown key is worded the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .problems import Problem, Severity
+from .text import suggest
+from .yamlnodes import Mapping, Mark, Node, Scalar, Sequence, describe
+
+_BOOLEANS = {"true": True, "false": False, "oui": True, "non": False}
+
+
+class Reader:
+    """Reads nodes of one file and collects the problems found there."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def report(
+        self,
+        where: Node | Mark | None,
+        code: str,
+        field: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        """Record a problem at a node, at a mark, or on the whole file (None)."""
+        mark = where if isinstance(where, Mark) or where is None else where.mark
+        line, column = (mark.line, mark.column) if mark else (0, 0)
+        self.problems.append(
+            Problem(self.file, line, column, code, severity, field, message, hint)
+        )
+
+    def mapping(self, node: Node | None, field: str, what: str) -> Mapping | None:
+        """``node`` if it is a mapping; otherwise report it and return None."""
+        if node is None or isinstance(node, Mapping):
+            return node
+        self.report(
+            node, "type-invalide", field,
+            f"{what} doit être un dictionnaire de clés et de valeurs ; trouvé {describe(node)}.",
+            "Écrivez une clé par ligne, sous la forme « clé: valeur ».",
+        )
+        return None
+
+    def text(self, node: Node | None, field: str) -> str | None:
+        """The text of a non-empty scalar; report anything else."""
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and not node.is_null and node.value.strip():
+            return node.value.strip()
+        self.report(
+            node, "type-invalide" if not isinstance(node, Scalar) else "valeur-vide", field,
+            f"Le champ « {field} » attend un texte ; trouvé {describe(node)}.",
+            "Écrivez le texte après les deux-points, entre guillemets s'il contient « : » ou « # ».",
+        )
+        return None
+
+    def scalars(self, node: Node | None, field: str) -> list[Scalar]:
+        """The non-empty scalars of a list (a single scalar counts as a list of one)."""
+        if node is None:
+            return []
+        items = node.items if isinstance(node, Sequence) else [node]
+        result = []
+        for item in items:
+            if isinstance(item, Scalar) and not item.is_null and item.value.strip():
+                result.append(item)
+            else:
+                self.report(
+                    item, "type-invalide", field,
+                    f"Chaque élément de « {field} » doit être un texte ; trouvé {describe(item)}.",
+                    "Écrivez un élément par ligne, précédé de « - ».",
+                )
+        return result
+
+    def sequence(self, node: Node | None, field: str) -> list[Node]:
+        """The items of a list; report anything that is not a list."""
+        if node is None:
+            return []
+        if isinstance(node, Sequence):
+            return node.items
+        self.report(
+            node, "type-invalide", field,
+            f"Le champ « {field} » attend une liste ; trouvé {describe(node)}.",
+            "Écrivez un élément par ligne, précédé de « - ».",
+        )
+        return []
+
+    def boolean(self, node: Node | None, field: str) -> bool | None:
+        """true/false (or oui/non); report anything else."""
+        if node is None:
+            return None
+        if isinstance(node, Scalar) and node.value.lower() in _BOOLEANS:
+            return _BOOLEANS[node.value.lower()]
+        self.report(
+            node, "type-invalide", field,
+            f"Le champ « {field} » attend true ou false ; trouvé {describe(node)}.",
+            "Écrivez true (oui) ou false (non).",
+        )
+        return None
+
+    def check_keys(
+        self, mapping: Mapping, allowed: Iterable[str], prefix: str, what: str
+    ) -> None:
+        """Report every key of ``mapping`` that is not ``allowed``, with a did-you-mean."""
+        allowed = list(allowed)
+        for key, _value in mapping.items:
+            if key.value in allowed:
+                continue
+            guess = suggest(key.value, {name: name for name in allowed})
+            hint = (
+                f"Vouliez-vous dire « {guess} » ?" if guess
+                else "Champs permis : " + ", ".join(allowed) + "."
+            )
+            self.report(
+                key, "cle-inconnue", prefix + key.value,
+                f"« {key.value} » n'est pas un champ connu {what}.", hint,
+            )
+
+    def require(self, mapping: Mapping, keys: Iterable[str], prefix: str, what: str) -> None:
+        """Report every key of ``keys`` missing from ``mapping``."""
+        for key in keys:
+            if mapping.get(key) is None:
+                self.report(
+                    mapping, "champ-manquant", prefix + key,
+                    f"Le champ obligatoire « {key} » manque {what}.",
+                    f"Ajoutez une ligne « {key}: … ».",
+                )

@@ -1,0 +1,143 @@
+"""The one declaration of a fiche's front matter.
+
+Validation, the generated reference page for staff and, later, the JSON Schema and
+the browser editor all read these declarations; none of them lists fields itself.
+The facet fields (axes, thèmes…) are not here: they come from taxonomy.yml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a field's value is written and checked."""
+
+    TEXT = "texte"
+    TEXT_LIST = "liste de textes"
+    PERIOD = "date ou période"
+    DAY = "jour"
+    NUMBER = "nombre entier"
+    STATUS = "statut"
+    SLUG = "identifiant"
+    RESOURCES = "liste de ressources"
+    SOURCES = "liste de sources"
+    REFERENCES = "liste de fiches"
+    ACRONYMS = "sigles"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One front-matter field: its key, kind, French label and help for staff."""
+
+    key: str
+    kind: Kind
+    label: str
+    help: str
+    example: str
+    required: bool = False
+
+
+STATUS_PUBLISHED = "publié"
+STATUS_DRAFT = "brouillon"
+STATUSES = (STATUS_PUBLISHED, STATUS_DRAFT)
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "title", Kind.TEXT, "Titre",
+        "Le titre de la fiche, tel qu'il s'affiche en haut de la page et dans les listes.",
+        'title: "Un travail en réseau pour l\'insertion socioprofessionnelle"', required=True,
+    ),
+    FieldSpec(
+        "description", Kind.TEXT, "Résumé",
+        "Un paragraphe qui résume l'activité ; il apparaît dans les listes, les résultats "
+        "de recherche et la description de la page pour les moteurs de recherche.",
+        "description: >-\n  Le centre coordonne un réseau de partenaires…", required=True,
+    ),
+    FieldSpec(
+        "date", Kind.PERIOD, "Date",
+        "Quand l'activité a eu lieu : une année, un mois, un jour ou une période "
+        "(début et fin séparés par un tiret).",
+        'date: "2015–2016"', required=True,
+    ),
+    FieldSpec(
+        "organisation", Kind.TEXT, "Organisation",
+        "L'organisation qui a mené l'activité.",
+        "organisation: Centre d'action interculturelle de la province de Namur (CAI)",
+        required=True,
+    ),
+    FieldSpec(
+        "numero", Kind.NUMBER, "Numéro",
+        "Un numéro de fiche stable, facultatif, que d'autres textes peuvent citer "
+        "(« voir Fiche 37 »). Deux fiches ne peuvent pas avoir le même numéro.",
+        "numero: 37",
+    ),
+    FieldSpec(
+        "statut", Kind.STATUS, "Statut",
+        "« publié » (par défaut) ou « brouillon » : un brouillon est vérifié mais n'est "
+        "pas publié sur le site.",
+        "statut: brouillon",
+    ),
+    FieldSpec(
+        "lieux", Kind.TEXT_LIST, "Lieux",
+        "Les villes, communes ou quartiers où l'activité s'est déroulée.",
+        "lieux: [Namur, Sambreville]",
+    ),
+    FieldSpec(
+        "region", Kind.TEXT, "Région",
+        "La région, la province ou le canton.",
+        "region: Province de Namur (Wallonie)",
+    ),
+    FieldSpec(
+        "partenaires", Kind.TEXT_LIST, "Partenaires",
+        "Les organisations associées à l'activité.",
+        "partenaires:\n  - Forem\n  - CPAS de Namur",
+    ),
+    FieldSpec(
+        "financements", Kind.TEXT_LIST, "Financements",
+        "Les programmes ou fonds qui ont financé l'activité.",
+        "financements:\n  - Fonds social européen (FSE)",
+    ),
+    FieldSpec(
+        "ressources", Kind.RESOURCES, "Ressources à télécharger",
+        "Des documents à télécharger : un titre et soit un fichier du dépôt (chemin depuis "
+        "la racine, par exemple docs/ressources/programme.pdf), soit une adresse web.",
+        "ressources:\n  - titre: Programme de la journée\n"
+        "    fichier: docs/ressources/programme.pdf",
+    ),
+    FieldSpec(
+        "sources", Kind.SOURCES, "Sources",
+        "D'où viennent les informations : un titre, et si possible une adresse web "
+        "et une date de publication.",
+        "sources:\n  - titre: Rapport d'activités 2009\n    url: https://example.org/rapport\n"
+        "    date: 2010-03",
+    ),
+    FieldSpec(
+        "fiches_liees", Kind.REFERENCES, "Fiches liées",
+        "D'autres fiches à lire ensuite : leur nom de fichier sans « .md », ou leur numéro.",
+        "fiches_liees: [2007-plans-locaux-integration, 12]",
+    ),
+    FieldSpec(
+        "verifie_le", Kind.DAY, "Vérifiée le",
+        "Le jour où la fiche a été relue et jugée à jour.",
+        "verifie_le: 2026-11-20",
+    ),
+    FieldSpec(
+        "sigles", Kind.ACRONYMS, "Sigles",
+        "Pour un sigle qui a plusieurs sens dans le glossaire, le sens utilisé dans "
+        "cette fiche (par son identifiant).",
+        "sigles:\n  PLI: pli-wallonie",
+    ),
+    FieldSpec(
+        "slug", Kind.SLUG, "Adresse",
+        "L'adresse de la page, si elle doit différer du nom du fichier "
+        "(minuscules, chiffres et tirets).",
+        "slug: plans-locaux-integration",
+    ),
+)
+
+FIELDS_BY_KEY = {spec.key: spec for spec in FIELDS}
+
+RESOURCE_KEYS = ("titre", "fichier", "url", "description")
+SOURCE_KEYS = ("titre", "url", "date")

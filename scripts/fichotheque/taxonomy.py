@@ -1,0 +1,232 @@
+"""taxonomy.yml: the facets a knowledge base declares and the terms of each facet."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import read_text
+from .problems import Problem, Severity
+from .reading import Reader
+from .schema import FIELDS_BY_KEY
+from .text import SLUG_PATTERN, fold
+from .yamlnodes import Mapping, Node, parse_yaml
+
+FACET_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+FACET_KEYS = ("cle", "libelle", "description", "multiple", "obligatoire", "termes", "groupes")
+GROUP_KEYS = ("slug", "libelle", "description", "termes")
+TERM_KEYS = ("slug", "libelle", "description", "alias")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a facet: a stable slug, a label, a public description."""
+
+    slug: str
+    label: str
+    description: str
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A heading under which some terms of a facet are listed."""
+
+    slug: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A way of classifying fiches, read from one front-matter key."""
+
+    key: str
+    label: str
+    description: str
+    multiple: bool
+    required: bool
+    terms: tuple[Term, ...]
+    groups: tuple[Group, ...] = ()
+
+    def term(self, slug: str) -> Term | None:
+        """The term with this slug, or None."""
+        return next((term for term in self.terms if term.slug == slug), None)
+
+    def spellings(self) -> dict[str, str]:
+        """Every way of writing a term (slug, label, aliases) mapped to its slug."""
+        result: dict[str, str] = {}
+        for term in self.terms:
+            for spelling in (term.slug, term.label, *term.aliases):
+                result.setdefault(spelling, term.slug)
+        return result
+
+    def terms_of_group(self, group: Group | None) -> tuple[Term, ...]:
+        """The terms under ``group`` (None: the whole facet)."""
+        if group is None:
+            return self.terms
+        return tuple(term for term in self.terms if term.group == group.slug)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Every facet of a knowledge base, in the order declared."""
+
+    facets: tuple[Facet, ...] = ()
+
+    def facet(self, key: str) -> Facet | None:
+        """The facet read from front-matter key ``key``, or None."""
+        return next((facet for facet in self.facets if facet.key == key), None)
+
+
+def load_taxonomy(path: Path, file: str) -> tuple[Taxonomy, list[Problem]]:
+    """Read and check taxonomy.yml; what is usable is kept even when problems are found."""
+    text, problems = read_text(path, file)
+    if text is None:
+        return Taxonomy(), problems
+    root, problems = parse_yaml(text, file)
+    reader = _TaxonomyReader(file)
+    reader.problems.extend(problems)
+    return reader.read(root), reader.problems
+
+
+class _TaxonomyReader(Reader):
+    def read(self, root: Node | None) -> Taxonomy:
+        mapping = self.mapping(root, "", "Le fichier de taxonomie")
+        if mapping is None:
+            if root is None and not self.problems:
+                self.report(None, "champ-manquant", "facettes",
+                            "La taxonomie est vide : elle doit déclarer au moins une facette.",
+                            "Ajoutez une liste « facettes: » (voir le guide de rédaction).")
+            return Taxonomy()
+        self.check_keys(mapping, ("facettes",), "", "de la taxonomie")
+        self.require(mapping, ("facettes",), "", "dans la taxonomie")
+        facets: list[Facet] = []
+        for index, node in enumerate(self.sequence(mapping.get("facettes"), "facettes")):
+            facet = self._facet(node, f"facettes[{index + 1}]")
+            if facet is None:
+                continue
+            if any(other.key == facet.key for other in facets):
+                self.report(node, "facette-dupliquee", f"facettes[{index + 1}].cle",
+                            f"La facette « {facet.key} » est déclarée deux fois.",
+                            "Gardez une seule déclaration par clé.")
+                continue
+            facets.append(facet)
+        return Taxonomy(tuple(facets))
+
+    def _facet(self, node: Node, field: str) -> Facet | None:
+        mapping = self.mapping(node, field, "Une facette")
+        if mapping is None:
+            return None
+        self.check_keys(mapping, FACET_KEYS, field + ".", "d'une facette")
+        self.require(mapping, ("cle", "libelle"), field + ".", "dans cette facette")
+        key = self.text(mapping.get("cle"), field + ".cle")
+        label = self.text(mapping.get("libelle"), field + ".libelle")
+        description = self._description(mapping, field, "cette facette")
+        multiple = self.boolean(mapping.get("multiple"), field + ".multiple")
+        required = self.boolean(mapping.get("obligatoire"), field + ".obligatoire")
+        if key is not None and not FACET_KEY_PATTERN.match(key):
+            self.report(mapping.get("cle"), "cle-invalide", field + ".cle",
+                        f"« {key} » n'est pas une clé de facette valable.",
+                        "Utilisez des minuscules sans accent, des chiffres et « _ », "
+                        "en commençant par une lettre.")
+            key = None
+        if key is not None and key in FIELDS_BY_KEY:
+            self.report(mapping.get("cle"), "facette-reservee", field + ".cle",
+                        f"« {key} » est déjà un champ des fiches ; une facette ne peut pas "
+                        "porter ce nom.", "Choisissez une autre clé.")
+            key = None
+        groups, terms = self._terms_and_groups(mapping, field)
+        if key is None or label is None or not terms:
+            return None
+        self._check_spellings(key, terms, mapping)
+        return Facet(key, label, description, multiple is not False, required is True,
+                     tuple(terms), tuple(groups))
+
+    def _description(self, mapping: Mapping, field: str, what: str) -> str:
+        node = mapping.get("description")
+        if node is None:
+            self.report(mapping, "description-manquante", field + ".description",
+                        f"Il manque une description de {what} pour le public.",
+                        "Ajoutez « description: » avec une ou deux phrases.", Severity.WARNING)
+            return ""
+        return self.text(node, field + ".description") or ""
+
+    def _terms_and_groups(self, mapping: Mapping, field: str) -> tuple[list[Group], list[Term]]:
+        groups: list[Group] = []
+        terms: list[Term] = []
+        has_terms, has_groups = mapping.get("termes") is not None, mapping.get("groupes") is not None
+        if has_terms == has_groups:
+            self.report(mapping, "termes-manquants", field,
+                        "Une facette déclare ses termes soit dans « termes », soit dans "
+                        "« groupes », et pas les deux.",
+                        "Gardez « termes: » pour une liste simple, « groupes: » pour des "
+                        "termes répartis sous des titres.")
+        if has_terms:
+            terms = self._terms(mapping.get("termes"), field + ".termes", None)
+        elif has_groups:
+            for index, node in enumerate(self.sequence(mapping.get("groupes"), field + ".groupes")):
+                group_field = f"{field}.groupes[{index + 1}]"
+                group = self.mapping(node, group_field, "Un groupe")
+                if group is None:
+                    continue
+                self.check_keys(group, GROUP_KEYS, group_field + ".", "d'un groupe")
+                self.require(group, ("slug", "libelle", "termes"), group_field + ".", "dans ce groupe")
+                slug = self._slug(group.get("slug"), group_field + ".slug")
+                label = self.text(group.get("libelle"), group_field + ".libelle")
+                if slug is None or label is None:
+                    continue
+                text = self.text(group.get("description"), group_field + ".description") or ""
+                groups.append(Group(slug, label, text))
+                terms += self._terms(group.get("termes"), group_field + ".termes", slug)
+        seen: set[str] = set()
+        unique = []
+        for term in terms:
+            if term.slug in seen:
+                self.report(mapping, "terme-duplique", field,
+                            f"Le terme « {term.slug} » est déclaré deux fois dans cette facette.",
+                            "Gardez un seul terme par slug.")
+                continue
+            seen.add(term.slug)
+            unique.append(term)
+        return groups, unique
+
+    def _terms(self, node: Node | None, field: str, group: str | None) -> list[Term]:
+        terms = []
+        for index, item in enumerate(self.sequence(node, field)):
+            term_field = f"{field}[{index + 1}]"
+            mapping = self.mapping(item, term_field, "Un terme")
+            if mapping is None:
+                continue
+            self.check_keys(mapping, TERM_KEYS, term_field + ".", "d'un terme")
+            self.require(mapping, ("slug", "libelle"), term_field + ".", "dans ce terme")
+            slug = self._slug(mapping.get("slug"), term_field + ".slug")
+            label = self.text(mapping.get("libelle"), term_field + ".libelle")
+            description = self._description(mapping, term_field, "ce terme")
+            aliases = [s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")]
+            if slug is not None and label is not None:
+                terms.append(Term(slug, label, description, tuple(aliases), group))
+        return terms
+
+    def _slug(self, node: Node | None, field: str) -> str | None:
+        slug = self.text(node, field)
+        if slug is not None and not SLUG_PATTERN.match(slug):
+            self.report(node, "slug-invalide", field,
+                        f"« {slug} » n'est pas un slug valable.",
+                        "Utilisez des minuscules sans accent, des chiffres et des tirets, "
+                        "par exemple « travail-en-reseau ».")
+            return None
+        return slug
+
+    def _check_spellings(self, key: str, terms: list[Term], mapping: Mapping) -> None:
+        owners: dict[str, str] = {}
+        for term in terms:
+            for spelling in {fold(s) for s in (term.slug, term.label, *term.aliases)}:
+                owner = owners.setdefault(spelling, term.slug)
+                if owner != term.slug:
+                    self.report(mapping, "alias-ambigu", key,
+                                f"L'écriture « {spelling} » désigne à la fois « {owner} » et "
+                                f"« {term.slug} » dans la facette « {key} ».",
+                                "Retirez cet alias de l'un des deux termes.")

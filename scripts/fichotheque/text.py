@@ -1,0 +1,52 @@
+"""Small text helpers shared by every stage: folding, slugs and did-you-mean hints."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents, every run of other characters as one space.
+
+    "Enseignement/formation/emploi" and "enseignement / Formation / Emploi" fold alike.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", bare))
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug: "Lutte contre le racisme" → "lutte-contre-le-racisme"."""
+    return fold(text).replace(" ", "-")
+
+
+def suggest(value: str, candidates: dict[str, str]) -> str | None:
+    """The candidate closest to ``value``, or None.
+
+    ``candidates`` maps every spelling worth matching (slug, label, alias) to the
+    answer to give, so that a misspelt label still leads to the right slug.
+    """
+    folded = {fold(spelling): answer for spelling, answer in candidates.items()}
+    key = fold(value)
+    if key in folded:
+        return folded[key]
+    close = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def quote_list(items: Iterable[str]) -> str:
+    """« a », « b » et « c »."""
+    quoted = [f"« {item} »" for item in items]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " et " + quoted[-1]
+
+
+def one_line(text: str) -> str:
+    """Every run of white space, newlines included, as one space."""
+    return " ".join(text.split())

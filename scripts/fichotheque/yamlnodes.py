@@ -1,0 +1,214 @@
+"""YAML read as a tree of nodes that keep their position and the text staff wrote.
+
+PyYAML's loaders guess types (``2015-06-01`` becomes a date, ``no`` becomes False,
+``1.10`` becomes 1.1), silently keep the last of two duplicate keys and, with the
+wrong loader, run arbitrary tags. Here YAML is only *composed*: every scalar stays
+the string that was written, with its line and column, and the validators decide
+what it means. Duplicate keys and tags outside plain YAML are reported as problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+import yaml
+
+from .problems import Problem, Severity
+
+_STANDARD_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A position in a file: line and column, both from 1."""
+
+    line: int
+    column: int
+
+
+@dataclass(eq=False)
+class Scalar:
+    """A YAML scalar as written. ``quoted`` tells ``"no"`` from ``no``."""
+
+    value: str
+    mark: Mark
+    quoted: bool = False
+
+    @property
+    def is_null(self) -> bool:
+        """True for an empty or ``null``/``~`` value written without quotes."""
+        return not self.quoted and self.value in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(eq=False)
+class Sequence:
+    """A YAML list."""
+
+    items: list[Node]
+    mark: Mark
+
+
+@dataclass(eq=False)
+class Mapping:
+    """A YAML mapping; keys are scalars, in the order written."""
+
+    items: list[tuple[Scalar, Node]]
+    mark: Mark
+    _index: dict[str, tuple[Scalar, Node]] = field(default_factory=dict, repr=False)
+
+    def get(self, key: str) -> Node | None:
+        """The value of the first occurrence of ``key``, or None."""
+        entry = self._index.get(key)
+        return entry[1] if entry else None
+
+    def key_node(self, key: str) -> Scalar | None:
+        """The key node of the first occurrence of ``key``, to point at it."""
+        entry = self._index.get(key)
+        return entry[0] if entry else None
+
+    def keys(self) -> list[str]:
+        """The distinct keys, in the order written."""
+        return list(self._index)
+
+
+Node = Union[Scalar, Sequence, Mapping]
+
+KIND_NAMES = {Scalar: "une valeur simple", Sequence: "une liste", Mapping: "un dictionnaire"}
+
+
+def describe(node: Node) -> str:
+    """A French phrase for what kind of value a node is, to quote in messages."""
+    if isinstance(node, Scalar):
+        return "une valeur vide" if node.is_null else f"« {node.value} »"
+    return KIND_NAMES[type(node)]
+
+
+# Frequent PyYAML messages, in the words an editor understands.
+_SYNTAX_HINTS = (
+    ("cannot start any token", "un caractère interdit en début de valeur (une tabulation ?) ; "
+     "indentez avec des espaces et mettez entre guillemets une valeur qui commence par @, ` ou %"),
+    ("mapping values are not allowed", "un « : » inattendu ; mettez entre guillemets une valeur "
+     "qui contient « : »"),
+    ("could not find expected ':'", "un « : » manque après une clé, ou une ligne est mal indentée"),
+    ("expected <block end>", "l'indentation est incohérente : alignez les clés d'un même niveau"),
+    ("found unexpected end of stream", "des guillemets ou un crochet ne sont pas refermés"),
+    ("<stream end>", "un crochet [ ou une accolade { n'est pas refermé"),
+    ("found undefined alias", "un alias * renvoie à une ancre & qui n'existe pas"),
+    ("expected a single document", "le bloc contient plusieurs documents YAML"),
+    ("did not find expected key", "une ligne est mal indentée ou un tiret de liste est mal placé"),
+    ("did not find expected node content", "une valeur manque ou un caractère est mal placé"),
+    ("found duplicate anchor", "une ancre & est définie deux fois"),
+)
+
+
+def _syntax_hint(problem: str) -> str:
+    for needle, text in _SYNTAX_HINTS:
+        if needle in problem:
+            return text
+    return "vérifiez l'indentation, les deux-points et les guillemets de cette ligne"
+
+
+def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | None, list[Problem]]:
+    """Compose ``text`` into position-keeping nodes, with the problems found.
+
+    ``line_offset`` is the number of file lines before ``text`` starts, so that
+    marks point into the file rather than into the extracted block.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else line_offset + 1
+        column = mark.column + 1 if mark else 1
+        found = (error.problem or error.context or "erreur de syntaxe").strip()
+        return None, [
+            Problem(
+                file, line, column, "yaml-invalide", Severity.ERROR, "",
+                f"Le YAML ne peut pas être lu : {_syntax_hint(found)} (PyYAML : « {found} »).",
+                "Corrigez cette ligne ; si elle semble juste, regardez la ligne précédente.",
+            )
+        ]
+    except yaml.YAMLError as error:  # ReaderError: a control character in the text
+        position = getattr(error, "position", 0)
+        line = text.count("\n", 0, position) + 1 + line_offset
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        return None, [
+            Problem(
+                file, line, column, "yaml-invalide", Severity.ERROR, "",
+                "Le YAML contient un caractère de contrôle invisible, qui n'est pas permis.",
+                "Supprimez ce caractère (souvent collé depuis un traitement de texte).",
+            )
+        ]
+    if root is None:
+        return None, []
+    builder = _Builder(file, line_offset)
+    return builder.build(root), builder.problems
+
+
+class _Builder:
+    """Turns PyYAML nodes into ours, reporting tags and duplicate keys on the way."""
+
+    def __init__(self, file: str, line_offset: int) -> None:
+        self.file = file
+        self.line_offset = line_offset
+        self.problems: list[Problem] = []
+        # An alias makes two places share one node; building each node once keeps
+        # "billion laughs" documents linear and recursive anchors finite.
+        self._built: dict[int, Node] = {}
+
+    def mark(self, node: yaml.Node) -> Mark:
+        return Mark(node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node) -> Node:
+        built = self._built.get(id(node))
+        if built is not None:
+            return built
+        mark = self.mark(node)
+        if node.tag not in _STANDARD_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(
+                Problem(
+                    self.file, mark.line, mark.column, "tag-yaml-interdit", Severity.ERROR, "",
+                    f"L'étiquette YAML « {tag} » n'est pas permise : une fiche ne contient "
+                    "que du texte, des listes et des dictionnaires.",
+                    "Retirez l'étiquette qui commence par « ! » devant la valeur.",
+                )
+            )
+        result: Node
+        if isinstance(node, yaml.ScalarNode):
+            result = Scalar(node.value, mark, quoted=node.style in ("'", '"'))
+        elif isinstance(node, yaml.SequenceNode):
+            result = Sequence([], mark)
+            self._built[id(node)] = result
+            result.items.extend(self.build(item) for item in node.value)
+        else:
+            result = Mapping([], mark)
+            self._built[id(node)] = result
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if not isinstance(key, Scalar):
+                    key = Scalar(describe(key), key.mark)
+                value = self.build(value_node)
+                self._add_entry(result, key, value)
+        self._built[id(node)] = result
+        return result
+
+    def _add_entry(self, mapping: Mapping, key: Scalar, value: Node) -> None:
+        mapping.items.append((key, value))
+        first = mapping._index.get(key.value)
+        if first is None:
+            mapping._index[key.value] = (key, value)
+            return
+        self.problems.append(
+            Problem(
+                self.file, key.mark.line, key.mark.column, "cle-dupliquee", Severity.ERROR,
+                key.value,
+                f"La clé « {key.value} » apparaît deux fois (déjà ligne {first[0].mark.line}) ; "
+                "YAML ne garderait que la dernière valeur.",
+                "Fusionnez les deux valeurs sous une seule clé.",
+            )
+        )
