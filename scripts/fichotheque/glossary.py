@@ -9,8 +9,8 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem
 from .reading import Reader
-from .text import SLUG_PATTERN
-from .yamlnodes import Node, parse_yaml
+from .text import SLUG_PATTERN, slugify
+from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
 
 MEANING_KEYS = ("id", "forme_developpee", "contexte", "definition")
 
@@ -77,15 +77,21 @@ class _GlossaryReader(Reader):
         for key, node in mapping.items:
             term = key.value.strip()
             meanings: list[Meaning] = []
-            items = self.sequence(node, term)
+            items = node.items if isinstance(node, Sequence) else [node]
             for index, item in enumerate(items):
                 field = f"{term}[{index + 1}]"
+                if isinstance(item, Scalar):  # « BAPA: Bureau d'accueil… », the short form
+                    item = Mapping([(Scalar("forme_developpee", item.mark), item)], item.mark,
+                                   {"forme_developpee": (Scalar("forme_developpee", item.mark), item)})
                 meaning = self.mapping(item, field, "Un sens")
                 if meaning is None:
                     continue
                 self.check_keys(meaning, MEANING_KEYS, field + ".", "d'un sens du glossaire")
-                self.require(meaning, ("id",), field + ".", "dans ce sens")
-                meaning_id = self.text(meaning.get("id"), field + ".id")
+                if len(items) > 1:
+                    self.require(meaning, ("id",), field + ".", "quand un terme a plusieurs sens")
+                    meaning_id = self.text(meaning.get("id"), field + ".id")
+                else:
+                    meaning_id = self.text(meaning.get("id"), field + ".id") or slugify(term)
                 expansion = self.text(meaning.get("forme_developpee"), field + ".forme_developpee")
                 context = self.text(meaning.get("contexte"), field + ".contexte")
                 definition = self.text(meaning.get("definition"), field + ".definition")

@@ -36,6 +36,10 @@ class Problem:
     message: str
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code!r}")
+
     def to_dict(self) -> dict[str, object]:
         """The problem as a JSON-ready mapping."""
         data = asdict(self)
@@ -81,3 +85,55 @@ def summary(problems: list[Problem]) -> str:
     if warnings:
         parts.append(f"{warnings} avertissement{'s' if warnings > 1 else ''}")
     return " et ".join(parts) + "."
+
+
+# Every problem code, with what it means, for the docs and for tools. A code is stable:
+# once published it keeps its meaning.
+CODES: dict[str, str] = {
+    "aucune-fiche": "Le dossier fiches/ est vide ou absent.",
+    "fichier-manquant": "Un fichier attendu (taxonomy.yml…) est introuvable.",
+    "fichier-illisible": "Un fichier ne peut pas être lu (droits d'accès).",
+    "encodage": "Le fichier n'est pas enregistré en UTF-8.",
+    "nom-fichier-collision": "Deux noms de fichiers ne diffèrent que par la casse ou les accents.",
+    "front-matter-absent": "La fiche ne commence pas par un en-tête YAML « --- ».",
+    "front-matter-non-ferme": "L'en-tête YAML n'est pas refermé par « --- ».",
+    "yaml-invalide": "Le YAML ne peut pas être lu (indentation, guillemets, deux-points…).",
+    "tag-yaml-interdit": "Une étiquette YAML « !… » est utilisée.",
+    "cle-dupliquee": "Une même clé apparaît deux fois.",
+    "cle-inconnue": "Un champ n'est pas connu (faute de frappe ?).",
+    "champ-manquant": "Un champ obligatoire manque.",
+    "type-invalide": "Une valeur n'a pas la forme attendue (texte, liste, dictionnaire).",
+    "valeur-vide": "Un champ est présent mais vide.",
+    "date-invalide": "Une date ou une période ne peut pas être lue.",
+    "periode-inversee": "Une période finit avant de commencer.",
+    "date-future": "Une date est dans le futur.",
+    "numero-invalide": "Un numéro de fiche n'est pas un entier positif.",
+    "numero-duplique": "Deux fiches ont le même numéro.",
+    "statut-invalide": "Le statut n'est ni « publié » ni « brouillon ».",
+    "slug-invalide": "Un identifiant n'est pas fait de minuscules, chiffres et tirets.",
+    "slug-duplique": "Deux fiches auraient la même adresse.",
+    "slug-reserve": "L'adresse d'une fiche est réservée par le site.",
+    "url-invalide": "Une adresse web ne commence pas par http:// ou https://.",
+    "ressource-invalide": "Une ressource n'a pas exactement un fichier ou une adresse.",
+    "ressource-introuvable": "Le fichier d'une ressource n'existe pas.",
+    "ressource-hors-depot": "Le fichier d'une ressource est hors du dépôt.",
+    "fiche-liee-inconnue": "Une fiche liée n'existe pas.",
+    "fiche-liee-brouillon": "Une fiche publiée renvoie à un brouillon.",
+    "reference-fiche-inconnue": "Le texte cite « Fiche N » et aucune fiche n'a ce numéro.",
+    "terme-inconnu": "Un terme n'existe pas dans la facette.",
+    "terme-repete": "Un terme est indiqué deux fois.",
+    "facette-valeur-unique": "Une facette à terme unique en reçoit plusieurs.",
+    "facette-tout-cochee": "Tous les termes d'une facette sont cochés.",
+    "corps-vide": "La fiche n'a pas de texte après l'en-tête.",
+    "sigle-inconnu": "Un sigle choisi n'est pas dans le glossaire.",
+    "sens-inconnu": "Le sens choisi pour un sigle n'existe pas.",
+    "sigle-ambigu": "Un sigle à plusieurs sens est employé sans dire lequel.",
+    "cle-invalide": "Une clé de facette n'est pas valable.",
+    "facette-reservee": "Une facette porte le nom d'un champ des fiches.",
+    "facette-dupliquee": "Deux facettes ont la même clé.",
+    "termes-manquants": "Une facette n'a ni « termes » ni « groupes » (ou a les deux).",
+    "terme-duplique": "Deux termes d'une facette ont le même slug.",
+    "alias-ambigu": "Une même écriture désigne deux termes.",
+    "description-manquante": "Une facette ou un terme n'a pas de description pour le public.",
+    "identifiant-duplique": "Deux sens du glossaire ont le même identifiant.",
+}

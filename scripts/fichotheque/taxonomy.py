@@ -139,9 +139,9 @@ class _TaxonomyReader(Reader):
                         "porter ce nom.", "Choisissez une autre clé.")
             key = None
         groups, terms = self._terms_and_groups(mapping, field)
+        self._check_spellings(field, terms, mapping)
         if key is None or label is None or not terms:
             return None
-        self._check_spellings(key, terms, mapping)
         return Facet(key, label, description, multiple is not False, required is True,
                      tuple(terms), tuple(groups))
 
@@ -220,13 +220,13 @@ class _TaxonomyReader(Reader):
             return None
         return slug
 
-    def _check_spellings(self, key: str, terms: list[Term], mapping: Mapping) -> None:
+    def _check_spellings(self, field: str, terms: list[Term], mapping: Mapping) -> None:
         owners: dict[str, str] = {}
         for term in terms:
             for spelling in {fold(s) for s in (term.slug, term.label, *term.aliases)}:
                 owner = owners.setdefault(spelling, term.slug)
                 if owner != term.slug:
-                    self.report(mapping, "alias-ambigu", key,
+                    self.report(mapping, "alias-ambigu", field,
                                 f"L'écriture « {spelling} » désigne à la fois « {owner} » et "
-                                f"« {term.slug} » dans la facette « {key} ».",
+                                f"« {term.slug} » dans la même facette.",
                                 "Retirez cet alias de l'un des deux termes.")

@@ -291,7 +291,8 @@ class _FicheReader(Reader):
         guess = suggest(text, _STATUS_SPELLINGS)
         self.report(node, "statut-invalide", field,
                     f"« {text} » n'est pas un statut : attendu {quote_list(STATUSES)}.",
-                    f"Vouliez-vous dire « {guess} » ?" if guess else "")
+                    f"Vouliez-vous dire « {guess} » ?" if guess
+                    else "Écrivez « statut: publié » ou « statut: brouillon », ou retirez la ligne.")
         return None
 
     def _slug(self, node: Node, field: str) -> str | None:

@@ -97,6 +97,8 @@ _SYNTAX_HINTS = (
     ("expected <block end>", "l'indentation est incohérente : alignez les clés d'un même niveau"),
     ("found unexpected end of stream", "des guillemets ou un crochet ne sont pas refermés"),
     ("<stream end>", "un crochet [ ou une accolade { n'est pas refermé"),
+    ("expected ',' or ']'", "un crochet [ n'est pas refermé, ou une virgule manque entre deux éléments"),
+    ("expected ',' or '}'", "une accolade { n'est pas refermée, ou une virgule manque"),
     ("found undefined alias", "un alias * renvoie à une ancre & qui n'existe pas"),
     ("expected a single document", "le bloc contient plusieurs documents YAML"),
     ("did not find expected key", "une ligne est mal indentée ou un tiret de liste est mal placé"),
@@ -125,10 +127,14 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | No
         line = mark.line + 1 + line_offset if mark else line_offset + 1
         column = mark.column + 1 if mark else 1
         found = (error.problem or error.context or "erreur de syntaxe").strip()
+        opened = ""
+        start = error.context_mark
+        if start is not None and mark is not None and start.line != mark.line:
+            opened = f" ; le bloc en cause commence ligne {start.line + 1 + line_offset}"
         return None, [
             Problem(
                 file, line, column, "yaml-invalide", Severity.ERROR, "",
-                f"Le YAML ne peut pas être lu : {_syntax_hint(found)} (PyYAML : « {found} »).",
+                f"Le YAML ne peut pas être lu : {_syntax_hint(found)}{opened} (PyYAML : « {found} »).",
                 "Corrigez cette ligne ; si elle semble juste, regardez la ligne précédente.",
             )
         ]

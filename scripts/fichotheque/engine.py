@@ -1,0 +1,203 @@
+"""The build: generated pages into a staging folder, MkDocs over it, atomic publication.
+
+``mkdocs build`` empties its output folder before it reads a single page, so it never
+writes into ``site/`` directly. Everything happens in a staging folder beside the
+target; only a build that succeeded replaces the published site, by renaming.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .check import CheckResult
+from .fiches import FENCE
+from .files import read_text, write_text
+from .model import build_catalogue
+from .project import Project
+from .render import HOME, Site, render_site
+
+THEME_DIR = Path(__file__).parent / "theme"
+SITE_MARKER = ".fichotheque-site"
+
+
+class BuildError(Exception):
+    """A build that could not finish; the message is French and says what to do."""
+
+
+@dataclass
+class BuildReport:
+    """What a successful build produced."""
+
+    target: Path
+    fiche_count: int
+    page_count: int
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_site(
+    project: Project, result: CheckResult, target: Path, *, force: bool = False,
+    include_drafts: bool = False,
+) -> BuildReport:
+    """Build the site of a checked project and publish it at ``target``."""
+    started = time.perf_counter()
+    _check_target(project, target, force=force)
+    catalogue = build_catalogue(result.fiches, result.taxonomy, result.glossary,
+                                include_drafts=include_drafts)
+    site = render_site(catalogue, project.root, home_intro=_home_intro(project))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
+    try:
+        docs = staging / "docs"
+        _write_docs(project, site, docs)
+        config = _write_config(project, site, docs, staging)
+        warnings = _run_mkdocs(config, staging / "site")
+        (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
+        page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
+        _publish(staging / "site", target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(target, len(catalogue.fiches), page_count,
+                       time.perf_counter() - started, warnings)
+
+
+def _check_target(project: Project, target: Path, *, force: bool) -> None:
+    """Refuse to replace a folder that holds the project or that is not a built site."""
+    root = project.root.resolve()
+    if target == root or root.is_relative_to(target) or any(
+        target.is_relative_to(d.resolve()) for d in (project.docs_dir, project.fiches_dir)
+    ):
+        raise BuildError(f"« {target} » contient les sources du projet ; choisissez un autre "
+                         "dossier de publication.")
+    if target.exists() and not target.is_dir():
+        raise BuildError(f"« {target} » est un fichier, pas un dossier.")
+    if (target.is_dir() and any(target.iterdir()) and not (target / SITE_MARKER).exists()
+            and not force):
+        raise BuildError(f"« {target} » existe et n'a pas été construit par Fichothèque ; "
+                         "il n'a pas été remplacé. Videz-le, choisissez un autre dossier, ou "
+                         "relancez avec --force pour le remplacer.")
+
+
+def _home_intro(project: Project) -> str:
+    """The body of docs/index.md, without its front matter: the top of the home page."""
+    path = project.docs_dir / HOME
+    text, _problems = read_text(path, project.relative(path))
+    if text is None:
+        return ""
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == FENCE:
+        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
+        if closing is not None:
+            lines = lines[closing + 1 :]
+    return "\n".join(lines)
+
+
+def _write_docs(project: Project, site: Site, docs: Path) -> None:
+    if project.docs_dir.is_dir():
+        shutil.copytree(project.docs_dir, docs, ignore=shutil.ignore_patterns(".*"))
+        (docs / HOME).unlink(missing_ok=True)
+    for page in site.pages:
+        path = docs / page.path
+        if path.exists():
+            raise BuildError(
+                f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
+                "génère ; renommez-la (ou changez la clé de facette correspondante)."
+            )
+        write_text(path, page.text())
+    for target, source in site.files.items():
+        (docs / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, docs / target)
+
+
+def _user_pages(project: Project, site: Site) -> list[str]:
+    """The hand-written pages of docs/ (not the home), for the end of the navigation."""
+    if not project.docs_dir.is_dir():
+        return []
+    generated = {page.path for page in site.pages}
+    return sorted(
+        path.relative_to(project.docs_dir).as_posix()
+        for path in project.docs_dir.rglob("*.md")
+        if not any(part.startswith(".") for part in path.relative_to(project.docs_dir).parts)
+        and path.relative_to(project.docs_dir).as_posix() not in generated | {HOME}
+    )
+
+
+def _write_config(project: Project, site: Site, docs: Path, staging: Path) -> Path:
+    """A mkdocs.yml that inherits the project's and adds what the build generates."""
+    generated_dirs = sorted({page.path.split("/")[0] for page in site.pages if "/" in page.path})
+    config = {
+        "INHERIT": str(project.mkdocs_path.resolve()),
+        "docs_dir": str(docs),
+        "site_dir": str(staging / "site"),
+        "use_directory_urls": True,
+        "theme": {"custom_dir": str(THEME_DIR)},
+        "nav": [*site.nav, *_user_pages(project, site)],
+        "not_in_nav": "\n".join(f"/{d}/" for d in generated_dirs),
+    }
+    path = staging / "mkdocs.yml"
+    write_text(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+    return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
+    """Run MkDocs in this process; its warnings are returned, its failures raised in French."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    if not config_path.parent.joinpath("docs").is_dir():
+        raise BuildError("le dossier des pages n'a pas pu être préparé.")
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        config = load_config(str(config_path))
+        build(config)
+    except exceptions.ConfigurationError as error:
+        raise BuildError(f"mkdocs.yml n'est pas valable : {error}") from None
+    except exceptions.MkDocsException as error:
+        details = "; ".join(handler.messages) or str(error)
+        raise BuildError(f"MkDocs a signalé un problème : {details}") from None
+    except OSError as error:
+        raise BuildError(f"un fichier n'a pas pu être écrit ({error}).") from None
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    if not (site_dir / "index.html").is_file():
+        raise BuildError("MkDocs n'a pas produit de page d'accueil.")
+    return handler.messages
+
+
+def _publish(built: Path, target: Path) -> None:
+    """Put ``built`` in place of ``target`` by renaming; the old site goes only afterwards."""
+    if not target.exists():
+        os.replace(built, target)
+        return
+    old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
+    os.replace(target, old)
+    try:
+        os.replace(built, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
