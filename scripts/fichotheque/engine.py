@@ -171,10 +171,12 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     propagate = logger.propagate
     logger.propagate = False
     try:
-        config = load_config(str(config_path))
+        try:
+            config = load_config(str(config_path))
+        except exceptions.MkDocsException as error:
+            details = "; ".join(handler.messages) or str(error)
+            raise BuildError(f"mkdocs.yml n'est pas valable : {details}") from None
         build(config)
-    except exceptions.ConfigurationError as error:
-        raise BuildError(f"mkdocs.yml n'est pas valable : {error}") from None
     except exceptions.MkDocsException as error:
         details = "; ".join(handler.messages) or str(error)
         raise BuildError(f"MkDocs a signalé un problème : {details}") from None

@@ -1,0 +1,280 @@
+"""A real build of a knowledge base, read back with an HTML parser."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import frontmatter
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from casefiles import CASES
+from conftest import REPO
+
+from fichotheque.check import check_project
+from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site
+from fichotheque.project import Project
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return soup(site / url / "index.html")
+
+
+def published_front_matter() -> dict[str, dict[str, object]]:
+    """The front matter of every published example fiche, read independently of the package."""
+    result = {}
+    for path in sorted((REPO / "fiches").glob("*.md")):
+        meta = frontmatter.load(path).metadata
+        if meta.get("statut", "publié") != "brouillon":
+            result[str(meta.get("slug", path.stem))] = meta
+    return result
+
+
+def taxonomy_terms() -> list[tuple[str, str, str]]:
+    """(facet key, term slug, term label) for every term of the example taxonomy."""
+    data = yaml.safe_load((REPO / "taxonomy.yml").read_text(encoding="utf-8"))
+    terms = []
+    for facet in data["facettes"]:
+        groups = facet.get("groupes") or [{"termes": facet["termes"]}]
+        for group in groups:
+            terms += [(facet["cle"], t["slug"], t["libelle"]) for t in group["termes"]]
+    return terms
+
+
+def as_list(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def linked_fiches(document: BeautifulSoup, selector: str) -> set[str]:
+    """The slugs of the fiche pages linked from the elements matching ``selector``."""
+    slugs = set()
+    for element in document.select(selector):
+        for link in element.find_all("a", href=True):
+            parts = [p for p in urlsplit(link["href"]).path.split("/") if p and p != ".."]
+            if len(parts) == 2 and parts[0] == "fiches":
+                slugs.add(parts[1])
+    return slugs
+
+
+def test_every_published_fiche_has_a_page_with_its_title_and_categories(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """Each fiche gets a page whose heading is its title and whose categories link its terms."""
+    project, report = built_example
+    labels = {(facet, slug): label for facet, slug, label in taxonomy_terms()}
+    fiches = published_front_matter()
+    assert report.fiche_count == len(fiches) >= 12
+    for slug, meta in fiches.items():
+        document = page(project.site_dir, f"fiches/{slug}")
+        assert document.h1 is not None and document.h1.get_text() == meta["title"]
+        categories = document.select_one("nav.fiche-categories")
+        assert categories is not None
+        shown = {a.get_text() for a in categories.find_all("a")}
+        expected = {labels[(facet, term)] for facet, term in labels
+                    if term in as_list(meta.get(facet))}
+        assert shown == expected, slug
+
+
+def test_every_term_page_lists_exactly_the_fiches_that_carry_the_term(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """Term pages list exactly the published fiches tagged with the term, with the right count."""
+    project, _ = built_example
+    fiches = published_front_matter()
+    for facet, term, label in taxonomy_terms():
+        document = page(project.site_dir, f"{facet}/{term}")
+        expected = {slug for slug, meta in fiches.items() if term in as_list(meta.get(facet))}
+        assert document.h1 is not None and document.h1.get_text() == label
+        assert linked_fiches(document, "ul.fiche-liste") == expected, (facet, term)
+        count = document.select_one(".terme-compte")
+        assert count is not None and count.get_text().startswith(f"{len(expected)} fiche")
+
+
+def test_home_page_counts_fiches_and_links_every_facet(built_example: tuple[Project, BuildReport]) -> None:
+    """The home page says how many fiches there are and links to every facet page."""
+    project, _ = built_example
+    document = soup(project.site_dir / "index.html")
+    figures = document.select_one(".accueil-chiffres")
+    assert figures is not None
+    assert figures.get_text().startswith(f"{len(published_front_matter())} fiches")
+    facets = {key for key, _, _ in taxonomy_terms()}
+    hrefs = {a["href"].strip("./") for a in document.select("h3 a")}
+    assert facets <= hrefs
+
+
+def test_every_internal_link_resolves(built_example: tuple[Project, BuildReport]) -> None:
+    """No page of the site links to a page or file that does not exist."""
+    project, _ = built_example
+    site = project.site_dir
+    broken = []
+    for html in site.rglob("*.html"):
+        for tag in soup(html).find_all(["a", "link", "script", "img"]):
+            url = tag.get("href") or tag.get("src")
+            if not url or urlsplit(url).scheme or url.startswith(("#", "mailto:")):
+                continue
+            path = unquote(urlsplit(url).path)
+            # 404.html links from the root given by site_url (here "/"), wherever it is served.
+            base = site if path.startswith("/") else html.parent
+            target = (base / path.lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{html.relative_to(site)} → {url}")
+    assert broken == []
+
+
+def test_pages_are_french_and_load_nothing_from_third_parties(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """Every page declares lang="fr" and loads scripts, styles and images only from the site."""
+    project, _ = built_example
+    for html in project.site_dir.rglob("*.html"):
+        document = soup(html)
+        assert document.html is not None and document.html.get("lang") == "fr", html
+        for tag in document.find_all(["script", "link", "img", "iframe", "source"]):
+            fetched_link = tag.name == "link" and not {"canonical", "alternate"} & set(tag.get("rel", []))
+            url = tag.get("src") or (tag.get("href") if fetched_link else None)
+            assert not url or not urlsplit(url).netloc, f"{html}: {url}"
+
+
+def test_resource_file_is_published_and_linked(built_example: tuple[Project, BuildReport]) -> None:
+    """A fiche's resource file is copied into the site and linked with its type and size."""
+    project, _ = built_example
+    checked = 0
+    for slug, meta in published_front_matter().items():
+        for resource in meta.get("ressources") or []:
+            if "fichier" not in resource:
+                continue
+            document = page(project.site_dir, f"fiches/{slug}")
+            link = next(a for a in document.select(".fiche-ressources a")
+                        if a.get_text() == resource["titre"])
+            published = (project.site_dir / "fiches" / slug / link["href"]).resolve()
+            assert published.read_bytes() == (REPO / resource["fichier"]).read_bytes()
+            assert Path(resource["fichier"]).suffix.lstrip(".").upper() in link.parent.get_text()
+            checked += 1
+    assert checked >= 1
+
+
+def _mini_project(tmp_path: Path) -> Project:
+    shutil.copytree(CASES / "project", tmp_path, dirs_exist_ok=True)
+    shutil.copyfile(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    return Project(tmp_path)
+
+
+def _build(project: Project) -> BuildReport:
+    result = check_project(project)
+    assert [p for p in result.problems if p.severity == "error"] == []
+    return build_site(project, result, project.site_dir)
+
+
+HOSTILE_TITLE = '</title><script>alert("titre")</script> Logement & "accueil"'
+HOSTILE_SUMMARY = '"><img src=x onerror=alert(1)> *pas* en gras'
+HOSTILE_PARTNER = "<b>Partenaire</b> & Cie"
+HOSTILE_LABEL = "<i>Aide</i> & accueil"
+
+
+def test_front_matter_strings_are_text_never_markup(tmp_path: Path) -> None:
+    """Titles, summaries, partners and taxonomy labels are escaped wherever they appear."""
+    project = _mini_project(tmp_path)
+    fiche = project.fiches_dir / "hostile.md"
+    fiche.write_text(
+        "---\n" + yaml.safe_dump({
+            "title": HOSTILE_TITLE, "description": HOSTILE_SUMMARY, "date": "2012",
+            "organisation": "CAI", "partenaires": [HOSTILE_PARTNER], "axes": ["accompagnement"],
+            "thematiques": ["logement"], "type": "projet",
+        }, allow_unicode=True) + "---\n\nUn texte ordinaire.\n", encoding="utf-8")
+    taxonomy = project.taxonomy_path.read_text(encoding="utf-8")
+    project.taxonomy_path.write_text(
+        taxonomy.replace("libelle: Accompagnement", f"libelle: '{HOSTILE_LABEL}'"), encoding="utf-8")
+    _build(project)
+    site = project.site_dir
+    pages = [site / "fiches/hostile/index.html", site / "axes/accompagnement/index.html",
+             site / "index.html", site / "fiches/index.html", site / "axes/index.html"]
+    for path in pages:
+        document = soup(path)
+        assert not [s for s in document.find_all("script") if "alert" in s.get_text()], path
+        assert document.find(["img", "b", "i"], recursive=True) is None or not any(
+            tag.get("onerror") or tag.get_text() in ("Partenaire", "Aide")
+            for tag in document.find_all(["img", "b", "i"])
+        ), path
+    document = soup(site / "fiches/hostile/index.html")
+    assert document.title is not None and document.title.get_text().startswith(HOSTILE_TITLE)
+    assert document.h1 is not None and document.h1.get_text() == HOSTILE_TITLE
+    description = document.find("meta", attrs={"name": "description"})
+    assert description is not None and description["content"] == HOSTILE_SUMMARY
+    assert HOSTILE_PARTNER in document.select_one(".fiche-meta").get_text()
+    assert HOSTILE_LABEL in document.select_one("nav.fiche-categories").get_text()
+    term = soup(site / "axes/accompagnement/index.html")
+    assert term.h1 is not None and term.h1.get_text() == HOSTILE_LABEL
+    assert HOSTILE_TITLE in term.select_one("ul.fiche-liste").get_text()
+
+
+def test_drafts_are_not_published(tmp_path: Path) -> None:
+    """A draft fiche has no page and appears in no listing, sitemap or link."""
+    project = _mini_project(tmp_path)
+    _build(project)
+    site = project.site_dir
+    assert not (site / "fiches/beta").exists()
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml"):
+            text = path.read_text(encoding="utf-8")
+            assert "fiches/beta" not in text and "Bêta" not in text, path
+    assert (site / "fiches/alpha/index.html").exists()
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:
+    """When MkDocs fails, site/ keeps the previous build byte for byte and no staging is left."""
+    project = _mini_project(tmp_path)
+    _build(project)
+    before = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
+    config = project.mkdocs_path.read_text(encoding="utf-8")
+    project.mkdocs_path.write_text(config.replace("name: material", "name: theme-inexistant"),
+                                   encoding="utf-8")
+    with pytest.raises(BuildError, match="mkdocs.yml n'est pas valable"):
+        _build(project)
+    after = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_replaces_its_own_site_but_not_a_foreign_folder(tmp_path: Path) -> None:
+    """site/ built by Fichothèque is replaced; a folder it did not build needs force=True."""
+    project = _mini_project(tmp_path)
+    project.site_dir.mkdir()
+    precious = project.site_dir / "notes.txt"
+    precious.write_text("à garder", encoding="utf-8")
+    with pytest.raises(BuildError, match="--force"):
+        _build(project)
+    assert precious.read_text(encoding="utf-8") == "à garder"
+    result = check_project(project)
+    build_site(project, result, project.site_dir, force=True)
+    assert not precious.exists() and (project.site_dir / SITE_MARKER).exists()
+    _build(project)  # its own site is replaced without force
+    assert (project.site_dir / "index.html").exists()
+
+
+def test_build_refuses_to_publish_over_the_sources(tmp_path: Path) -> None:
+    """Publishing into the project's root or docs/ is refused before anything is written."""
+    project = _mini_project(tmp_path)
+    result = check_project(project)
+    for target in (project.root, project.docs_dir):
+        with pytest.raises(BuildError, match="sources du projet"):
+            build_site(project, result, target)
+    assert (project.fiches_dir / "alpha.md").exists()
+
+
+def test_user_page_that_clashes_with_a_generated_page_is_reported(tmp_path: Path) -> None:
+    """A hand-written docs/axes/index.md would be overwritten: the build stops and says so."""
+    project = _mini_project(tmp_path)
+    (project.docs_dir / "axes").mkdir()
+    (project.docs_dir / "axes" / "index.md").write_text("# Mes axes\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="docs/axes/index.md"):
+        _build(project)
