@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from fichotheque.check import check_project  # noqa: E402
-from fichotheque.problems import Problem  # noqa: E402
-from fichotheque.project import Project  # noqa: E402
+from fichotheque.check import check_project
+from fichotheque.problems import Problem
+from fichotheque.project import Project
 
 CASES = Path(__file__).parent / "cases"
 TODAY = dt.date(2026, 11, 23)
@@ -41,7 +41,9 @@ def run_case(case: Path, kind: str, workdir: Path) -> list[Problem]:
 
 def as_line(problem: Problem) -> str:
     """A problem in the ``.expected`` format."""
-    return f"{problem.line}:{problem.column} {problem.severity} {problem.code} {problem.field or '-'}"
+    return (
+        f"{problem.line}:{problem.column} {problem.severity} {problem.code} {problem.field or '-'}"
+    )
 
 
 def expected_lines(case: Path) -> list[str]:

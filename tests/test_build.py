@@ -10,9 +10,9 @@ import frontmatter
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
 from casefiles import CASES
 from conftest import REPO
-
 from fichotheque.check import check_project
 from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site
 from fichotheque.project import Project
@@ -78,8 +78,9 @@ def test_every_published_fiche_has_a_page_with_its_title_and_categories(
         categories = document.select_one("nav.fiche-categories")
         assert categories is not None
         shown = {a.get_text() for a in categories.find_all("a")}
-        expected = {labels[(facet, term)] for facet, term in labels
-                    if term in as_list(meta.get(facet))}
+        expected = {
+            labels[(facet, term)] for facet, term in labels if term in as_list(meta.get(facet))
+        }
         assert shown == expected, slug
 
 
@@ -98,7 +99,9 @@ def test_every_term_page_lists_exactly_the_fiches_that_carry_the_term(
         assert count is not None and count.get_text().startswith(f"{len(expected)} fiche")
 
 
-def test_home_page_counts_fiches_and_links_every_facet(built_example: tuple[Project, BuildReport]) -> None:
+def test_home_page_counts_fiches_and_links_every_facet(
+    built_example: tuple[Project, BuildReport],
+) -> None:
     """The home page says how many fiches there are and links to every facet page."""
     project, _ = built_example
     document = soup(project.site_dir / "index.html")
@@ -140,7 +143,9 @@ def test_pages_are_french_and_load_nothing_from_third_parties(
         document = soup(html)
         assert document.html is not None and document.html.get("lang") == "fr", html
         for tag in document.find_all(["script", "link", "img", "iframe", "source"]):
-            fetched_link = tag.name == "link" and not {"canonical", "alternate"} & set(tag.get("rel", []))
+            fetched_link = tag.name == "link" and not {"canonical", "alternate"} & set(
+                tag.get("rel", [])
+            )
             url = tag.get("src") or (tag.get("href") if fetched_link else None)
             assert not url or not urlsplit(url).netloc, f"{html}: {url}"
 
@@ -154,8 +159,11 @@ def test_resource_file_is_published_and_linked(built_example: tuple[Project, Bui
             if "fichier" not in resource:
                 continue
             document = page(project.site_dir, f"fiches/{slug}")
-            link = next(a for a in document.select(".fiche-ressources a")
-                        if a.get_text() == resource["titre"])
+            link = next(
+                a
+                for a in document.select(".fiche-ressources a")
+                if a.get_text() == resource["titre"]
+            )
             published = (project.site_dir / "fiches" / slug / link["href"]).resolve()
             assert published.read_bytes() == (REPO / resource["fichier"]).read_bytes()
             assert Path(resource["fichier"]).suffix.lstrip(".").upper() in link.parent.get_text()
@@ -186,18 +194,36 @@ def test_front_matter_strings_are_text_never_markup(tmp_path: Path) -> None:
     project = _mini_project(tmp_path)
     fiche = project.fiches_dir / "hostile.md"
     fiche.write_text(
-        "---\n" + yaml.safe_dump({
-            "title": HOSTILE_TITLE, "description": HOSTILE_SUMMARY, "date": "2012",
-            "organisation": "CAI", "partenaires": [HOSTILE_PARTNER], "axes": ["accompagnement"],
-            "thematiques": ["logement"], "type": "projet",
-        }, allow_unicode=True) + "---\n\nUn texte ordinaire.\n", encoding="utf-8")
+        "---\n"
+        + yaml.safe_dump(
+            {
+                "title": HOSTILE_TITLE,
+                "description": HOSTILE_SUMMARY,
+                "date": "2012",
+                "organisation": "CAI",
+                "partenaires": [HOSTILE_PARTNER],
+                "axes": ["accompagnement"],
+                "thematiques": ["logement"],
+                "type": "projet",
+            },
+            allow_unicode=True,
+        )
+        + "---\n\nUn texte ordinaire.\n",
+        encoding="utf-8",
+    )
     taxonomy = project.taxonomy_path.read_text(encoding="utf-8")
     project.taxonomy_path.write_text(
-        taxonomy.replace("libelle: Accompagnement", f"libelle: '{HOSTILE_LABEL}'"), encoding="utf-8")
+        taxonomy.replace("libelle: Accompagnement", f"libelle: '{HOSTILE_LABEL}'"), encoding="utf-8"
+    )
     _build(project)
     site = project.site_dir
-    pages = [site / "fiches/hostile/index.html", site / "axes/accompagnement/index.html",
-             site / "index.html", site / "fiches/index.html", site / "axes/index.html"]
+    pages = [
+        site / "fiches/hostile/index.html",
+        site / "axes/accompagnement/index.html",
+        site / "index.html",
+        site / "fiches/index.html",
+        site / "axes/index.html",
+    ]
     for path in pages:
         document = soup(path)
         assert not [s for s in document.find_all("script") if "alert" in s.get_text()], path
@@ -236,9 +262,10 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None
     _build(project)
     before = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
     config = project.mkdocs_path.read_text(encoding="utf-8")
-    project.mkdocs_path.write_text(config.replace("name: material", "name: theme-inexistant"),
-                                   encoding="utf-8")
-    with pytest.raises(BuildError, match="mkdocs.yml n'est pas valable"):
+    project.mkdocs_path.write_text(
+        config.replace("name: material", "name: theme-inexistant"), encoding="utf-8"
+    )
+    with pytest.raises(BuildError, match=r"mkdocs\.yml n'est pas valable"):
         _build(project)
     after = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
     assert after == before
@@ -276,5 +303,20 @@ def test_user_page_that_clashes_with_a_generated_page_is_reported(tmp_path: Path
     project = _mini_project(tmp_path)
     (project.docs_dir / "axes").mkdir()
     (project.docs_dir / "axes" / "index.md").write_text("# Mes axes\n", encoding="utf-8")
-    with pytest.raises(BuildError, match="docs/axes/index.md"):
+    with pytest.raises(BuildError, match=r"docs/axes/index\.md"):
         _build(project)
+
+
+@pytest.mark.parametrize("document", ["docs/guide-de-redaction.md", "README.md"])
+def test_the_example_fiche_printed_in_the_docs_passes_the_check(
+    document: str, example: Project
+) -> None:
+    """The example fiche printed in the guide and in the README is valid as printed."""
+    text = (REPO / document).read_text(encoding="utf-8")
+    block = text.split("```markdown\n", 1)[1].split("\n```\n", 1)[0]
+    # It stands in for the fiche on the same subject, so that references to it still resolve.
+    (example.fiches_dir / "2009-reseau-insertion-socioprofessionnelle.md").unlink()
+    (example.fiches_dir / "exemple.md").write_text(block, encoding="utf-8")
+    (example.docs_dir / "ressources" / "programme-salon.pdf").write_bytes(b"%PDF-1.4\n")
+    problems = check_project(example).problems
+    assert [p.format_text() for p in problems if p.file == "fiches/exemple.md"] == []

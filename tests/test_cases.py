@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
 from casefiles import (
     CASES,
     TARGETS,
@@ -15,7 +16,6 @@ from casefiles import (
     expected_lines,
     run_case,
 )
-
 from fichotheque.check import check_project
 from fichotheque.problems import CODES
 from fichotheque.project import Project
@@ -26,7 +26,9 @@ INVALID = [(kind, case) for kind in TARGETS for case in case_files(kind)]
 @pytest.mark.parametrize(
     ("kind", "case"), INVALID, ids=[f"{kind}/{case.name}" for kind, case in INVALID]
 )
-def test_invalid_case_gives_exactly_the_expected_problems(kind: str, case: Path, tmp_path: Path) -> None:
+def test_invalid_case_gives_exactly_the_expected_problems(
+    kind: str, case: Path, tmp_path: Path
+) -> None:
     """Each case file yields exactly the problems, positions and fields written beside it."""
     found = sorted(as_line(problem) for problem in run_case(case, kind, tmp_path))
     assert found == sorted(expected_lines(case))
@@ -56,21 +58,28 @@ def test_case_folder_covers_every_problem_code() -> None:
 
 @pytest.mark.parametrize(
     "names",
-    [("Fiche-Logement.md", "fiche-logement.md"),
-     (unicodedata.normalize("NFC", "santé.md"), unicodedata.normalize("NFD", "santé.md"))],
+    [
+        ("Fiche-Logement.md", "fiche-logement.md"),
+        (unicodedata.normalize("NFC", "santé.md"), unicodedata.normalize("NFD", "santé.md")),
+    ],
     ids=["case", "unicode"],
 )
-def test_names_that_differ_only_in_case_or_normalisation_collide(names: tuple[str, str], tmp_path: Path) -> None:
+def test_names_that_differ_only_in_case_or_normalisation_collide(
+    names: tuple[str, str], tmp_path: Path
+) -> None:
     """Two files that one name on macOS or Windows would merge are both caught."""
     import shutil
 
     shutil.copytree(CASES / "project", tmp_path, dirs_exist_ok=True)
     for index, name in enumerate(names):
         text = (CASES / "project" / "fiches" / "alpha.md").read_text(encoding="utf-8")
-        (tmp_path / "fiches" / name).write_text(text.replace("numero: 1", f"numero: {10 + index}"),
-                                                encoding="utf-8")
+        (tmp_path / "fiches" / name).write_text(
+            text.replace("numero: 1", f"numero: {10 + index}"), encoding="utf-8"
+        )
     problems = check_project(Project(tmp_path), today=TODAY).problems
-    assert [p.code for p in problems if p.code == "nom-fichier-collision"] == ["nom-fichier-collision"]
+    assert [p.code for p in problems if p.code == "nom-fichier-collision"] == [
+        "nom-fichier-collision"
+    ]
 
 
 def test_missing_taxonomy_is_reported_not_raised(tmp_path: Path) -> None:

@@ -26,7 +26,9 @@ class CheckResult:
 def check_project(project: Project, today: dt.date | None = None) -> CheckResult:
     """Validate taxonomy.yml, glossary.yml and every fiche; collect every problem."""
     today = today or dt.date.today()
-    taxonomy, problems = load_taxonomy(project.taxonomy_path, project.relative(project.taxonomy_path))
+    taxonomy, problems = load_taxonomy(
+        project.taxonomy_path, project.relative(project.taxonomy_path)
+    )
     glossary, glossary_problems = load_glossary(
         project.glossary_path, project.relative(project.glossary_path)
     )
@@ -34,11 +36,18 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
     context = Context(project.root, taxonomy, glossary, today)
     paths = find_fiche_files(project.fiches_dir)
     if not paths:
-        problems.append(Problem(
-            project.relative(project.fiches_dir), 0, 0, "aucune-fiche", Severity.WARNING,
-            "", "Aucune fiche trouvée : le dossier est vide ou absent.",
-            "Créez un fichier .md par fiche dans le dossier fiches/.",
-        ))
+        problems.append(
+            Problem(
+                project.relative(project.fiches_dir),
+                0,
+                0,
+                "aucune-fiche",
+                Severity.WARNING,
+                "",
+                "Aucune fiche trouvée : le dossier est vide ou absent.",
+                "Créez un fichier .md par fiche dans le dossier fiches/.",
+            )
+        )
     files = [project.relative(path) for path in paths]
     problems += name_collisions(files)
     checked: list[Checked] = []
@@ -52,4 +61,6 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         if item is not None:
             checked.append(item)
     problems += validate_catalogue(checked)
-    return CheckResult(taxonomy, glossary, [item.fiche for item in checked], sort_problems(problems))
+    return CheckResult(
+        taxonomy, glossary, [item.fiche for item in checked], sort_problems(problems)
+    )

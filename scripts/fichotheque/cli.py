@@ -19,16 +19,23 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # argparse speaks English; what it says about a mistyped command is shown in French.
 _ARGPARSE_FRENCH = (
     (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
-    (r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)",
-     r"option \1 : choix « \2 » invalide (choix possibles : \3)"),
+    (
+        r"argument COMMANDE: invalid choice: (\S+) \(choose from (.*)\)",
+        r"commande \1 inconnue (commandes possibles : \2)",
+    ),
+    (
+        r"argument (\S+): invalid choice: (\S+) \(choose from (.*)\)",
+        r"option \1 : choix « \2 » invalide (choix possibles : \3)",
+    ),
     (r"argument (\S+): expected one argument", r"l'option \1 attend une valeur"),
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
-    (r"invalid choice: (\S+) \(choose from (.*)\)",
-     r"commande \1 inconnue (commandes possibles : \2)"),
 )
-_HELP_FRENCH = (("usage:", "utilisation :"), ("options:", "options :"),
-                ("positional arguments:", "commandes :"), ("show this help message and exit",
-                                                           "affiche cette aide"))
+_HELP_FRENCH = (
+    ("usage:", "utilisation :"),
+    ("options:", "options :"),
+    ("positional arguments:", "commandes :"),
+    ("show this help message and exit", "affiche cette aide"),
+)
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -59,32 +66,56 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fichotheque",
         description="Vérifie et publie une base de fiches d'activités.",
     )
-    parser.add_argument("--version", action="version", version=f"fichotheque {__version__}",
-                        help="affiche la version")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE",
-                                     parser_class=_FrenchParser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"fichotheque {__version__}",
+        help="affiche la version",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMANDE", parser_class=_FrenchParser
+    )
 
-    check = commands.add_parser("check", help="vérifie la taxonomie, le glossaire et les fiches",
-                                description="Vérifie taxonomy.yml, glossary.yml et chaque fiche, "
-                                "et signale tous les problèmes en une fois.")
+    check = commands.add_parser(
+        "check",
+        help="vérifie la taxonomie, le glossaire et les fiches",
+        description="Vérifie taxonomy.yml, glossary.yml et chaque fiche, "
+        "et signale tous les problèmes en une fois.",
+    )
     _common_options(check)
-    check.add_argument("--format", choices=("text", "json"), default="text",
-                       help="text (par défaut) pour un humain, json pour un outil")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (par défaut) pour un humain, json pour un outil",
+    )
 
-    build = commands.add_parser("build", help="vérifie puis construit le site dans site/",
-                                description="Vérifie la base (et s'arrête sur une erreur), "
-                                "puis construit le site statique et le publie dans site/.")
+    build = commands.add_parser(
+        "build",
+        help="vérifie puis construit le site dans site/",
+        description="Vérifie la base (et s'arrête sur une erreur), "
+        "puis construit le site statique et le publie dans site/.",
+    )
     _common_options(build)
-    build.add_argument("--site-dir", type=Path, default=None,
-                       help="dossier de publication (par défaut : site/ à la racine)")
+    build.add_argument(
+        "--site-dir",
+        type=Path,
+        default=None,
+        help="dossier de publication (par défaut : site/ à la racine)",
+    )
     return parser
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", type=Path, default=Path("."),
-                        help="racine de la base de fiches (par défaut : le dossier courant)")
-    parser.add_argument("--strict", action="store_true",
-                        help="traite les avertissements comme des erreurs")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="racine de la base de fiches (par défaut : le dossier courant)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="traite les avertissements comme des erreurs"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,8 +153,11 @@ def _build(project: Project, *, strict: bool, site_dir: Path | None) -> int:
     for problem in result.problems:
         print(problem.format_text(), file=sys.stderr)
     if is_failure(result.problems, strict=strict):
-        print(f"{summary(result.problems)} Le site n'a pas été construit ; "
-              "le site déjà publié reste en place.", file=sys.stderr)
+        print(
+            f"{summary(result.problems)} Le site n'a pas été construit ; "
+            "le site déjà publié reste en place.",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEMS
     target = (site_dir if site_dir is not None else project.site_dir).resolve()
     try:
@@ -132,8 +166,10 @@ def _build(project: Project, *, strict: bool, site_dir: Path | None) -> int:
         print(f"fichotheque : la construction a échoué : {error}", file=sys.stderr)
         print("Le site déjà publié reste en place.", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"Site construit dans {target} : {report.fiche_count} fiche(s), "
-          f"{report.page_count} page(s) en {report.seconds:.1f} s.")
+    print(
+        f"Site construit dans {target} : {report.fiche_count} fiche(s), "
+        f"{report.page_count} page(s) en {report.seconds:.1f} s."
+    )
     return EXIT_OK
 
 

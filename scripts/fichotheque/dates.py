@@ -8,8 +8,18 @@ import re
 from dataclasses import dataclass
 
 MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 EARLIEST_YEAR = 1800
 _DATE = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
@@ -101,8 +111,8 @@ def parse_partial(text: str) -> PartialDate:
 
 
 def _partial(text: str) -> PartialDate:
-    numbers = [int(part) for part in text.split("-")]
-    year, month, day = (numbers + [None, None])[:3]
+    numbers: list[int | None] = [int(part) for part in text.split("-")]
+    year, month, day = [*numbers, None, None][:3]
     assert year is not None
     if year < EARLIEST_YEAR:
         raise DateError(f"l'année {year} est improbable (avant {EARLIEST_YEAR})")

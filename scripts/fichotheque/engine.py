@@ -23,6 +23,7 @@ from .fiches import FENCE
 from .files import read_text, write_text
 from .model import build_catalogue
 from .project import Project
+from .reference import render_reference
 from .render import HOME, Site, render_site
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -45,15 +46,23 @@ class BuildReport:
 
 
 def build_site(
-    project: Project, result: CheckResult, target: Path, *, force: bool = False,
+    project: Project,
+    result: CheckResult,
+    target: Path,
+    *,
+    force: bool = False,
     include_drafts: bool = False,
 ) -> BuildReport:
     """Build the site of a checked project and publish it at ``target``."""
     started = time.perf_counter()
     _check_target(project, target, force=force)
-    catalogue = build_catalogue(result.fiches, result.taxonomy, result.glossary,
-                                include_drafts=include_drafts)
+    catalogue = build_catalogue(
+        result.fiches, result.taxonomy, result.glossary, include_drafts=include_drafts
+    )
     site = render_site(catalogue, project.root, home_intro=_home_intro(project))
+    reference = render_reference(catalogue)
+    site.pages.append(reference)
+    site.staff_pages.append(reference.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
     try:
@@ -66,25 +75,36 @@ def build_site(
         _publish(staging / "site", target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(target, len(catalogue.fiches), page_count,
-                       time.perf_counter() - started, warnings)
+    return BuildReport(
+        target, len(catalogue.fiches), page_count, time.perf_counter() - started, warnings
+    )
 
 
 def _check_target(project: Project, target: Path, *, force: bool) -> None:
     """Refuse to replace a folder that holds the project or that is not a built site."""
     root = project.root.resolve()
-    if target == root or root.is_relative_to(target) or any(
-        target.is_relative_to(d.resolve()) for d in (project.docs_dir, project.fiches_dir)
+    if (
+        target == root
+        or root.is_relative_to(target)
+        or any(target.is_relative_to(d.resolve()) for d in (project.docs_dir, project.fiches_dir))
     ):
-        raise BuildError(f"« {target} » contient les sources du projet ; choisissez un autre "
-                         "dossier de publication.")
+        raise BuildError(
+            f"« {target} » contient les sources du projet ; choisissez un autre "
+            "dossier de publication."
+        )
     if target.exists() and not target.is_dir():
         raise BuildError(f"« {target} » est un fichier, pas un dossier.")
-    if (target.is_dir() and any(target.iterdir()) and not (target / SITE_MARKER).exists()
-            and not force):
-        raise BuildError(f"« {target} » existe et n'a pas été construit par Fichothèque ; "
-                         "il n'a pas été remplacé. Videz-le, choisissez un autre dossier, ou "
-                         "relancez avec --force pour le remplacer.")
+    if (
+        target.is_dir()
+        and any(target.iterdir())
+        and not (target / SITE_MARKER).exists()
+        and not force
+    ):
+        raise BuildError(
+            f"« {target} » existe et n'a pas été construit par Fichothèque ; "
+            "il n'a pas été remplacé. Videz-le, choisissez un autre dossier, ou "
+            "relancez avec --force pour le remplacer."
+        )
 
 
 def _home_intro(project: Project) -> str:
@@ -140,7 +160,7 @@ def _write_config(project: Project, site: Site, docs: Path, staging: Path) -> Pa
         "site_dir": str(staging / "site"),
         "use_directory_urls": True,
         "theme": {"custom_dir": str(THEME_DIR)},
-        "nav": [*site.nav, *_user_pages(project, site)],
+        "nav": [*site.nav, *_user_pages(project, site), *site.staff_pages],
         "not_in_nav": "\n".join(f"/{d}/" for d in generated_dirs),
     }
     path = staging / "mkdocs.yml"

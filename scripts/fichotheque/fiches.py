@@ -103,7 +103,12 @@ def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:
         raw.readable = False
         return raw, [
             Problem(
-                file, 1, 1, "front-matter-absent", Severity.ERROR, "",
+                file,
+                1,
+                1,
+                "front-matter-absent",
+                Severity.ERROR,
+                "",
                 "La fiche ne commence pas par « --- » : son en-tête YAML (front matter) "
                 f"est absent ; la première ligne est « {lines[0][:60]} ».",
                 "Mettez « --- » sur la première ligne, puis les champs (title, description…), "
@@ -115,7 +120,12 @@ def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:
         raw.readable = False
         return raw, [
             Problem(
-                file, 1, 1, "front-matter-non-ferme", Severity.ERROR, "",
+                file,
+                1,
+                1,
+                "front-matter-non-ferme",
+                Severity.ERROR,
+                "",
                 "L'en-tête YAML ouvert par « --- » à la ligne 1 n'est jamais refermé.",
                 "Ajoutez une ligne « --- » entre le dernier champ et le texte de la fiche.",
             )
@@ -124,7 +134,12 @@ def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:
     if front is not None and not isinstance(front, Mapping):
         problems.append(
             Problem(
-                file, front.mark.line, front.mark.column, "type-invalide", Severity.ERROR, "",
+                file,
+                front.mark.line,
+                front.mark.column,
+                "type-invalide",
+                Severity.ERROR,
+                "",
                 "L'en-tête YAML doit être une suite de champs « clé: valeur ».",
                 "Écrivez un champ par ligne, par exemple « title: Mon titre ».",
             )
@@ -151,7 +166,12 @@ def name_collisions(files: list[str]) -> list[Problem]:
         for file in group[1:]:
             problems.append(
                 Problem(
-                    file, 0, 0, "nom-fichier-collision", Severity.ERROR, "",
+                    file,
+                    0,
+                    0,
+                    "nom-fichier-collision",
+                    Severity.ERROR,
+                    "",
                     f"Le nom « {file} » ne diffère de « {group[0]} » que par les majuscules "
                     "ou l'encodage des accents : sous Windows et macOS ce serait le même fichier.",
                     "Renommez ou fusionnez l'un des deux fichiers.",

@@ -21,7 +21,12 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     except FileNotFoundError:
         return None, [
             Problem(
-                file, 0, 0, "fichier-manquant", Severity.ERROR, "",
+                file,
+                0,
+                0,
+                "fichier-manquant",
+                Severity.ERROR,
+                "",
                 f"Le fichier « {file} » est introuvable.",
                 "Créez-le, ou lancez la commande depuis la racine de la base de fiches "
                 "(l'option --root indique un autre dossier).",
@@ -30,7 +35,12 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     except OSError as error:
         return None, [
             Problem(
-                file, 0, 0, "fichier-illisible", Severity.ERROR, "",
+                file,
+                0,
+                0,
+                "fichier-illisible",
+                Severity.ERROR,
+                "",
                 f"Le fichier « {file} » ne peut pas être lu ({error.strerror}).",
                 "Vérifiez ses droits d'accès.",
             )
@@ -43,7 +53,12 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
         byte = data[error.start : error.start + 1].hex()
         return None, [
             Problem(
-                file, line, column, "encodage", Severity.ERROR, "",
+                file,
+                line,
+                column,
+                "encodage",
+                Severity.ERROR,
+                "",
                 f"Le fichier n'est pas en UTF-8 : l'octet 0x{byte} ne peut pas être lu "
                 "(le fichier vient sans doute de Windows en Latin-1 ou CP1252).",
                 "Ouvrez-le dans votre éditeur et enregistrez-le en UTF-8.",

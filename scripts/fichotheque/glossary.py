@@ -81,8 +81,11 @@ class _GlossaryReader(Reader):
             for index, item in enumerate(items):
                 field = f"{term}[{index + 1}]"
                 if isinstance(item, Scalar):  # « BAPA: Bureau d'accueil… », the short form
-                    item = Mapping([(Scalar("forme_developpee", item.mark), item)], item.mark,
-                                   {"forme_developpee": (Scalar("forme_developpee", item.mark), item)})
+                    item = Mapping(
+                        [(Scalar("forme_developpee", item.mark), item)],
+                        item.mark,
+                        {"forme_developpee": (Scalar("forme_developpee", item.mark), item)},
+                    )
                 meaning = self.mapping(item, field, "Un sens")
                 if meaning is None:
                     continue
@@ -96,28 +99,46 @@ class _GlossaryReader(Reader):
                 context = self.text(meaning.get("contexte"), field + ".contexte")
                 definition = self.text(meaning.get("definition"), field + ".definition")
                 if expansion is None and definition is None:
-                    self.report(meaning, "champ-manquant", field + ".forme_developpee",
-                                f"Le sens de « {term} » n'a ni forme développée ni définition.",
-                                "Ajoutez « forme_developpee: » ou « definition: ».")
+                    self.report(
+                        meaning,
+                        "champ-manquant",
+                        field + ".forme_developpee",
+                        f"Le sens de « {term} » n'a ni forme développée ni définition.",
+                        "Ajoutez « forme_developpee: » ou « definition: ».",
+                    )
                 if len(items) > 1 and context is None and meaning.get("contexte") is None:
-                    self.report(meaning, "champ-manquant", field + ".contexte",
-                                f"« {term} » a plusieurs sens : chacun doit dire son contexte.",
-                                "Ajoutez « contexte: », par exemple « Wallonie » ou « Canada ».")
+                    self.report(
+                        meaning,
+                        "champ-manquant",
+                        field + ".contexte",
+                        f"« {term} » a plusieurs sens : chacun doit dire son contexte.",
+                        "Ajoutez « contexte: », par exemple « Wallonie » ou « Canada ».",
+                    )
                 if meaning_id is None:
                     continue
                 if not SLUG_PATTERN.match(meaning_id):
-                    self.report(meaning.get("id"), "slug-invalide", field + ".id",
-                                f"« {meaning_id} » n'est pas un identifiant valable.",
-                                "Utilisez des minuscules sans accent, des chiffres et des tirets.")
+                    self.report(
+                        meaning.get("id"),
+                        "slug-invalide",
+                        field + ".id",
+                        f"« {meaning_id} » n'est pas un identifiant valable.",
+                        "Utilisez des minuscules sans accent, des chiffres et des tirets.",
+                    )
                     continue
                 if meaning_id in ids:
-                    self.report(meaning.get("id"), "identifiant-duplique", field + ".id",
-                                f"L'identifiant « {meaning_id} » est déjà utilisé par « "
-                                f"{ids[meaning_id]} ».", "Donnez à chaque sens un identifiant unique.")
+                    self.report(
+                        meaning.get("id"),
+                        "identifiant-duplique",
+                        field + ".id",
+                        f"L'identifiant « {meaning_id} » est déjà utilisé par « "
+                        f"{ids[meaning_id]} ».",
+                        "Donnez à chaque sens un identifiant unique.",
+                    )
                     continue
                 ids[meaning_id] = term
-                meanings.append(Meaning(meaning_id, term, expansion or "", context or "",
-                                        definition or ""))
+                meanings.append(
+                    Meaning(meaning_id, term, expansion or "", context or "", definition or "")
+                )
             if meanings:
                 entries.append(Entry(term, tuple(meanings)))
         return Glossary(tuple(entries))

@@ -41,8 +41,10 @@ class Catalogue:
         """The first and last year any fiche covers."""
         if not self.fiches:
             return None
-        return (min(f.period.start.year for f in self.fiches),
-                max(f.period.end.year for f in self.fiches))
+        return (
+            min(f.period.start.year for f in self.fiches),
+            max(f.period.end.year for f in self.fiches),
+        )
 
 
 def build_catalogue(

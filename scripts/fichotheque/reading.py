@@ -35,16 +35,16 @@ class Reader:
         """Record a problem at a node, at a mark, or on the whole file (None)."""
         mark = where if isinstance(where, Mark) or where is None else where.mark
         line, column = (mark.line, mark.column) if mark else (0, 0)
-        self.problems.append(
-            Problem(self.file, line, column, code, severity, field, message, hint)
-        )
+        self.problems.append(Problem(self.file, line, column, code, severity, field, message, hint))
 
     def mapping(self, node: Node | None, field: str, what: str) -> Mapping | None:
         """``node`` if it is a mapping; otherwise report it and return None."""
         if node is None or isinstance(node, Mapping):
             return node
         self.report(
-            node, "type-invalide", field,
+            node,
+            "type-invalide",
+            field,
             f"{what} doit être un dictionnaire de clés et de valeurs ; trouvé {describe(node)}.",
             "Écrivez une clé par ligne, sous la forme « clé: valeur ».",
         )
@@ -57,9 +57,12 @@ class Reader:
         if isinstance(node, Scalar) and not node.is_null and node.value.strip():
             return node.value.strip()
         self.report(
-            node, "type-invalide" if not isinstance(node, Scalar) else "valeur-vide", field,
+            node,
+            "type-invalide" if not isinstance(node, Scalar) else "valeur-vide",
+            field,
             f"Le champ « {field} » attend un texte ; trouvé {describe(node)}.",
-            "Écrivez le texte après les deux-points, entre guillemets s'il contient « : » ou « # ».",
+            "Écrivez le texte après les deux-points, entre guillemets s'il contient "
+            "« : » ou « # ».",
         )
         return None
 
@@ -74,7 +77,9 @@ class Reader:
                 result.append(item)
             else:
                 self.report(
-                    item, "type-invalide", field,
+                    item,
+                    "type-invalide",
+                    field,
                     f"Chaque élément de « {field} » doit être un texte ; trouvé {describe(item)}.",
                     "Écrivez un élément par ligne, précédé de « - ».",
                 )
@@ -87,7 +92,9 @@ class Reader:
         if isinstance(node, Sequence):
             return node.items
         self.report(
-            node, "type-invalide", field,
+            node,
+            "type-invalide",
+            field,
             f"Le champ « {field} » attend une liste ; trouvé {describe(node)}.",
             "Écrivez un élément par ligne, précédé de « - ».",
         )
@@ -100,15 +107,15 @@ class Reader:
         if isinstance(node, Scalar) and node.value.lower() in _BOOLEANS:
             return _BOOLEANS[node.value.lower()]
         self.report(
-            node, "type-invalide", field,
+            node,
+            "type-invalide",
+            field,
             f"Le champ « {field} » attend true ou false ; trouvé {describe(node)}.",
             "Écrivez true (oui) ou false (non).",
         )
         return None
 
-    def check_keys(
-        self, mapping: Mapping, allowed: Iterable[str], prefix: str, what: str
-    ) -> None:
+    def check_keys(self, mapping: Mapping, allowed: Iterable[str], prefix: str, what: str) -> None:
         """Report every key of ``mapping`` that is not ``allowed``, with a did-you-mean."""
         allowed = list(allowed)
         for key, _value in mapping.items:
@@ -116,12 +123,16 @@ class Reader:
                 continue
             guess = suggest(key.value, {name: name for name in allowed})
             hint = (
-                f"Vouliez-vous dire « {guess} » ?" if guess
+                f"Vouliez-vous dire « {guess} » ?"
+                if guess
                 else "Champs permis : " + ", ".join(allowed) + "."
             )
             self.report(
-                key, "cle-inconnue", prefix + key.value,
-                f"« {key.value} » n'est pas un champ connu {what}.", hint,
+                key,
+                "cle-inconnue",
+                prefix + key.value,
+                f"« {key.value} » n'est pas un champ connu {what}.",
+                hint,
             )
 
     def require(self, mapping: Mapping, keys: Iterable[str], prefix: str, what: str) -> None:
@@ -129,7 +140,9 @@ class Reader:
         for key in keys:
             if mapping.get(key) is None:
                 self.report(
-                    mapping, "champ-manquant", prefix + key,
+                    mapping,
+                    "champ-manquant",
+                    prefix + key,
                     f"Le champ obligatoire « {key} » manque {what}.",
                     f"Ajoutez une ligne « {key}: … ».",
                 )

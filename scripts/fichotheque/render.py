@@ -95,6 +95,7 @@ class Site:
     pages: list[Page] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
     nav: list[object] = field(default_factory=list)
+    staff_pages: list[str] = field(default_factory=list)
 
 
 def resource_target(resource: Resource) -> str | None:
@@ -125,7 +126,11 @@ def render_site(catalogue: Catalogue, root: Path, *, home_intro: str = "") -> Si
     site.nav = [
         {"Accueil": HOME},
         {"Toutes les fiches": CATALOGUE},
-        {"Parcourir": [{esc(facet.label): facet_path(facet)} for facet in catalogue.taxonomy.facets]},
+        {
+            "Parcourir": [
+                {esc(facet.label): facet_path(facet)} for facet in catalogue.taxonomy.facets
+            ]
+        },
     ]
     if catalogue.glossary.entries:
         site.nav.append({"Glossaire": GLOSSARY})
@@ -146,6 +151,7 @@ def _list(items: Iterable[str]) -> str:
 
 def _term_links(page: str, facet: Facet, slugs: tuple[str, ...]) -> str:
     """A facet's terms for one fiche, as links, under their group labels when grouped."""
+
     def links(terms: Iterable[Term]) -> str:
         return ", ".join(
             f'<a href="{href(page, term_path(facet, t))}">{esc(t.label)}</a>' for t in terms
@@ -158,7 +164,9 @@ def _term_links(page: str, facet: Facet, slugs: tuple[str, ...]) -> str:
     for group in facet.groups:
         in_group = [t for t in chosen if t.group == group.slug]
         if in_group:
-            parts.append(f'<span class="fiche-groupe">{esc(group.label)} :</span> {links(in_group)}')
+            parts.append(
+                f'<span class="fiche-groupe">{esc(group.label)} :</span> {links(in_group)}'
+            )
     return "<br>".join(parts)
 
 
@@ -188,11 +196,16 @@ def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -
         rows.append(_meta_row("financements", _list(esc(p) for p in fiche.funding)))
     if fiche.reviewed:
         day = fiche.reviewed
-        rows.append(_meta_row("verifie_le", _time(day.isoformat(), f"{day.day} "
-                              f"{MONTHS[day.month - 1]} {day.year}")))
+        rows.append(
+            _meta_row(
+                "verifie_le",
+                _time(day.isoformat(), f"{day.day} {MONTHS[day.month - 1]} {day.year}"),
+            )
+        )
     categories = [
         f"<dt>{esc(facet.label)}</dt><dd>{_term_links(page, facet, fiche.terms_of(facet.key))}</dd>"
-        for facet in catalogue.taxonomy.facets if fiche.terms_of(facet.key)
+        for facet in catalogue.taxonomy.facets
+        if fiche.terms_of(facet.key)
     ]
     parts = [
         f'<h1 class="fiche-titre">{esc(fiche.title)}</h1>',
@@ -200,18 +213,25 @@ def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -
         '<dl class="fiche-meta">' + "".join(rows) + "</dl>",
     ]
     if categories:
-        parts.append('<nav class="fiche-categories" aria-label="Catégories de la fiche">'
-                     "<dl>" + "".join(categories) + "</dl></nav>")
+        parts.append(
+            '<nav class="fiche-categories" aria-label="Catégories de la fiche">'
+            "<dl>" + "".join(categories) + "</dl></nav>"
+        )
     parts.append(fiche.body.strip())
     if fiche.resources:
         parts.append("## Ressources à télécharger")
-        parts.append('<ul class="fiche-ressources">'
-                     + "".join(_resource_item(page, r, root) for r in fiche.resources) + "</ul>")
+        parts.append(
+            '<ul class="fiche-ressources">'
+            + "".join(_resource_item(page, r, root) for r in fiche.resources)
+            + "</ul>"
+        )
     if fiche.sources:
         parts.append("## Sources")
-        parts.append('<ul class="fiche-sources">'
-                     + "".join(_source_item(s.title, s.url, s.date) for s in fiche.sources)
-                     + "</ul>")
+        parts.append(
+            '<ul class="fiche-sources">'
+            + "".join(_source_item(s.title, s.url, s.date) for s in fiche.sources)
+            + "</ul>"
+        )
     related = [catalogue.fiche(slug) for slug in catalogue.related.get(fiche.slug, ())]
     if any(related):
         parts.append("## Fiches liées")
@@ -246,8 +266,10 @@ def _source_item(title: str, url: str | None, date: str | None) -> str:
 def _fiche_list(page: str, fiches: list[Fiche], *, summaries: bool = True) -> str:
     items = []
     for fiche in fiches:
-        item = (f'<a href="{href(page, fiche_path(fiche))}">{esc(fiche.title)}</a> '
-                f'<span class="fiche-date">({_time(fiche.period.iso(), fiche.period.french())})</span>')
+        item = (
+            f'<a href="{href(page, fiche_path(fiche))}">{esc(fiche.title)}</a> '
+            f'<span class="fiche-date">({_time(fiche.period.iso(), fiche.period.french())})</span>'
+        )
         if summaries:
             item += f'<br><span class="fiche-resume-court">{esc(fiche.description)}</span>'
         items.append(f"<li>{item}</li>")
@@ -273,8 +295,11 @@ def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
     if term.description:
         parts.append(f'<p class="terme-description">{esc(term.description)}</p>')
     parts.append(f'<p class="terme-compte"><strong>{_count(len(fiches))}</strong></p>')
-    parts.append(_fiche_list(page, fiches) if fiches
-                 else "<p>Aucune fiche publiée ne porte encore ce terme.</p>")
+    parts.append(
+        _fiche_list(page, fiches)
+        if fiches
+        else "<p>Aucune fiche publiée ne porte encore ce terme.</p>"
+    )
     return Page(page, term.label, term.description, "\n\n".join(parts))
 
 
@@ -282,8 +307,10 @@ def _term_counts(page: str, catalogue: Catalogue, facet: Facet, group: Group | N
     items = []
     for term in facet.terms_of_group(group):
         n = len(catalogue.fiches_with(facet, term))
-        items.append(f'<li><a href="{href(page, term_path(facet, term))}">{esc(term.label)}</a> '
-                     f'<span class="terme-nombre">({_count(n)})</span></li>')
+        items.append(
+            f'<li><a href="{href(page, term_path(facet, term))}">{esc(term.label)}</a> '
+            f'<span class="terme-nombre">({_count(n)})</span></li>'
+        )
     return '<ul class="facette-termes">' + "".join(items) + "</ul>"
 
 
@@ -308,10 +335,12 @@ def render_facet(catalogue: Catalogue, facet: Facet) -> Page:
 
 def render_catalogue(catalogue: Catalogue) -> Page:
     """Every published fiche, newest first."""
-    parts = ["<h1>Toutes les fiches</h1>",
-             f"<p><strong>{_count(len(catalogue.fiches))}</strong>, de la plus récente à la "
-             "plus ancienne.</p>",
-             _fiche_list(CATALOGUE, list(catalogue.fiches))]
+    parts = [
+        "<h1>Toutes les fiches</h1>",
+        f"<p><strong>{_count(len(catalogue.fiches))}</strong>, de la plus récente à la "
+        "plus ancienne.</p>",
+        _fiche_list(CATALOGUE, list(catalogue.fiches)),
+    ]
     return Page(CATALOGUE, "Toutes les fiches", "", "\n\n".join(parts))
 
 
@@ -321,10 +350,12 @@ def render_home(catalogue: Catalogue, intro: str) -> Page:
     figures = f"<strong>{_count(len(catalogue.fiches))}</strong>"
     if span:
         figures += f", de {span[0]} à {span[1]}" if span[0] != span[1] else f", en {span[0]}"
-    parts = [intro.strip() or "<h1>Fiches d'activités</h1>",
-             f'<p class="accueil-chiffres">{figures}. '
-             f'<a href="{href(HOME, CATALOGUE)}">Voir toutes les fiches</a>.</p>',
-             "## Parcourir par catégorie"]
+    parts = [
+        intro.strip() or "<h1>Fiches d'activités</h1>",
+        f'<p class="accueil-chiffres">{figures}. '
+        f'<a href="{href(HOME, CATALOGUE)}">Voir toutes les fiches</a>.</p>',
+        "## Parcourir par catégorie",
+    ]
     for facet in catalogue.taxonomy.facets:
         parts.append(f'<h3><a href="{href(HOME, facet_path(facet))}">{esc(facet.label)}</a></h3>')
         parts.append(_facet_terms(HOME, catalogue, facet, 4))
@@ -346,7 +377,9 @@ def render_glossary(catalogue: Catalogue) -> Page:
                 text += (" — " if text else "") + esc(meaning.definition)
             meanings.append(f'<dd id="{esc(meaning.id)}">{text}</dd>')
         items.append(f"<dt><abbr>{esc(entry.term)}</abbr></dt>" + "".join(meanings))
-    body = ("<h1>Glossaire</h1>\n\n<p>Les sigles et le vocabulaire employés dans les fiches, "
-            "avec leur sens. Un même sigle peut avoir plusieurs sens selon le pays ou la "
-            'région.</p>\n\n<dl class="glossaire">' + "".join(items) + "</dl>")
+    body = (
+        "<h1>Glossaire</h1>\n\n<p>Les sigles et le vocabulaire employés dans les fiches, "
+        "avec leur sens. Un même sigle peut avoir plusieurs sens selon le pays ou la "
+        'région.</p>\n\n<dl class="glossaire">' + "".join(items) + "</dl>"
+    )
     return Page(GLOSSARY, "Glossaire", "Les sigles et le vocabulaire des fiches, expliqués.", body)

@@ -45,92 +45,127 @@ STATUSES = (STATUS_PUBLISHED, STATUS_DRAFT)
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
-        "title", Kind.TEXT, "Titre",
+        "title",
+        Kind.TEXT,
+        "Titre",
         "Le titre de la fiche, tel qu'il s'affiche en haut de la page et dans les listes.",
-        'title: "Un travail en réseau pour l\'insertion socioprofessionnelle"', required=True,
+        'title: "Un travail en réseau pour l\'insertion socioprofessionnelle"',
+        required=True,
     ),
     FieldSpec(
-        "description", Kind.TEXT, "Résumé",
+        "description",
+        Kind.TEXT,
+        "Résumé",
         "Un paragraphe qui résume l'activité ; il apparaît dans les listes, les résultats "
         "de recherche et la description de la page pour les moteurs de recherche.",
-        "description: >-\n  Le centre coordonne un réseau de partenaires…", required=True,
+        "description: >-\n  Le centre coordonne un réseau de partenaires…",
+        required=True,
     ),
     FieldSpec(
-        "date", Kind.PERIOD, "Date",
+        "date",
+        Kind.PERIOD,
+        "Date",
         "Quand l'activité a eu lieu : une année, un mois, un jour ou une période "
         "(début et fin séparés par un tiret).",
-        'date: "2015–2016"', required=True,
+        'date: "2015–2016"',
+        required=True,
     ),
     FieldSpec(
-        "organisation", Kind.TEXT, "Organisation",
+        "organisation",
+        Kind.TEXT,
+        "Organisation",
         "L'organisation qui a mené l'activité.",
         "organisation: Centre d'action interculturelle de la province de Namur (CAI)",
         required=True,
     ),
     FieldSpec(
-        "numero", Kind.NUMBER, "Numéro",
+        "numero",
+        Kind.NUMBER,
+        "Numéro",
         "Un numéro de fiche stable, facultatif, que d'autres textes peuvent citer "
         "(« voir Fiche 37 »). Deux fiches ne peuvent pas avoir le même numéro.",
         "numero: 37",
     ),
     FieldSpec(
-        "statut", Kind.STATUS, "Statut",
+        "statut",
+        Kind.STATUS,
+        "Statut",
         "« publié » (par défaut) ou « brouillon » : un brouillon est vérifié mais n'est "
         "pas publié sur le site.",
         "statut: brouillon",
     ),
     FieldSpec(
-        "lieux", Kind.TEXT_LIST, "Lieux",
+        "lieux",
+        Kind.TEXT_LIST,
+        "Lieux",
         "Les villes, communes ou quartiers où l'activité s'est déroulée.",
         "lieux: [Namur, Sambreville]",
     ),
     FieldSpec(
-        "region", Kind.TEXT, "Région",
+        "region",
+        Kind.TEXT,
+        "Région",
         "La région, la province ou le canton.",
         "region: Province de Namur (Wallonie)",
     ),
     FieldSpec(
-        "partenaires", Kind.TEXT_LIST, "Partenaires",
+        "partenaires",
+        Kind.TEXT_LIST,
+        "Partenaires",
         "Les organisations associées à l'activité.",
         "partenaires:\n  - Forem\n  - CPAS de Namur",
     ),
     FieldSpec(
-        "financements", Kind.TEXT_LIST, "Financements",
+        "financements",
+        Kind.TEXT_LIST,
+        "Financements",
         "Les programmes ou fonds qui ont financé l'activité.",
         "financements:\n  - Fonds social européen (FSE)",
     ),
     FieldSpec(
-        "ressources", Kind.RESOURCES, "Ressources à télécharger",
+        "ressources",
+        Kind.RESOURCES,
+        "Ressources à télécharger",
         "Des documents à télécharger : un titre et soit un fichier du dépôt (chemin depuis "
         "la racine, par exemple docs/ressources/programme.pdf), soit une adresse web.",
         "ressources:\n  - titre: Programme de la journée\n"
         "    fichier: docs/ressources/programme.pdf",
     ),
     FieldSpec(
-        "sources", Kind.SOURCES, "Sources",
+        "sources",
+        Kind.SOURCES,
+        "Sources",
         "D'où viennent les informations : un titre, et si possible une adresse web "
         "et une date de publication.",
         "sources:\n  - titre: Rapport d'activités 2009\n    url: https://example.org/rapport\n"
         "    date: 2010-03",
     ),
     FieldSpec(
-        "fiches_liees", Kind.REFERENCES, "Fiches liées",
+        "fiches_liees",
+        Kind.REFERENCES,
+        "Fiches liées",
         "D'autres fiches à lire ensuite : leur nom de fichier sans « .md », ou leur numéro.",
         "fiches_liees: [2007-plans-locaux-integration, 12]",
     ),
     FieldSpec(
-        "verifie_le", Kind.DAY, "Vérifiée le",
+        "verifie_le",
+        Kind.DAY,
+        "Vérifiée le",
         "Le jour où la fiche a été relue et jugée à jour.",
         "verifie_le: 2026-11-20",
     ),
     FieldSpec(
-        "sigles", Kind.ACRONYMS, "Sigles",
+        "sigles",
+        Kind.ACRONYMS,
+        "Sigles",
         "Pour un sigle qui a plusieurs sens dans le glossaire, le sens utilisé dans "
         "cette fiche (par son identifiant).",
         "sigles:\n  PLI: pli-wallonie",
     ),
     FieldSpec(
-        "slug", Kind.SLUG, "Adresse",
+        "slug",
+        Kind.SLUG,
+        "Adresse",
         "L'adresse de la page, si elle doit différer du nom du fichier "
         "(minuscules, chiffres et tirets).",
         "slug: plans-locaux-integration",

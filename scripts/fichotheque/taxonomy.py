@@ -97,9 +97,13 @@ class _TaxonomyReader(Reader):
         mapping = self.mapping(root, "", "Le fichier de taxonomie")
         if mapping is None:
             if root is None and not self.problems:
-                self.report(None, "champ-manquant", "facettes",
-                            "La taxonomie est vide : elle doit déclarer au moins une facette.",
-                            "Ajoutez une liste « facettes: » (voir le guide de rédaction).")
+                self.report(
+                    None,
+                    "champ-manquant",
+                    "facettes",
+                    "La taxonomie est vide : elle doit déclarer au moins une facette.",
+                    "Ajoutez une liste « facettes: » (voir le guide de rédaction).",
+                )
             return Taxonomy()
         self.check_keys(mapping, ("facettes",), "", "de la taxonomie")
         self.require(mapping, ("facettes",), "", "dans la taxonomie")
@@ -109,9 +113,13 @@ class _TaxonomyReader(Reader):
             if facet is None:
                 continue
             if any(other.key == facet.key for other in facets):
-                self.report(node, "facette-dupliquee", f"facettes[{index + 1}].cle",
-                            f"La facette « {facet.key} » est déclarée deux fois.",
-                            "Gardez une seule déclaration par clé.")
+                self.report(
+                    node,
+                    "facette-dupliquee",
+                    f"facettes[{index + 1}].cle",
+                    f"La facette « {facet.key} » est déclarée deux fois.",
+                    "Gardez une seule déclaration par clé.",
+                )
                 continue
             facets.append(facet)
         return Taxonomy(tuple(facets))
@@ -128,42 +136,69 @@ class _TaxonomyReader(Reader):
         multiple = self.boolean(mapping.get("multiple"), field + ".multiple")
         required = self.boolean(mapping.get("obligatoire"), field + ".obligatoire")
         if key is not None and not FACET_KEY_PATTERN.match(key):
-            self.report(mapping.get("cle"), "cle-invalide", field + ".cle",
-                        f"« {key} » n'est pas une clé de facette valable.",
-                        "Utilisez des minuscules sans accent, des chiffres et « _ », "
-                        "en commençant par une lettre.")
+            self.report(
+                mapping.get("cle"),
+                "cle-invalide",
+                field + ".cle",
+                f"« {key} » n'est pas une clé de facette valable.",
+                "Utilisez des minuscules sans accent, des chiffres et « _ », "
+                "en commençant par une lettre.",
+            )
             key = None
         if key is not None and key in FIELDS_BY_KEY:
-            self.report(mapping.get("cle"), "facette-reservee", field + ".cle",
-                        f"« {key} » est déjà un champ des fiches ; une facette ne peut pas "
-                        "porter ce nom.", "Choisissez une autre clé.")
+            self.report(
+                mapping.get("cle"),
+                "facette-reservee",
+                field + ".cle",
+                f"« {key} » est déjà un champ des fiches ; une facette ne peut pas porter ce nom.",
+                "Choisissez une autre clé.",
+            )
             key = None
         groups, terms = self._terms_and_groups(mapping, field)
         self._check_spellings(field, terms, mapping)
         if key is None or label is None or not terms:
             return None
-        return Facet(key, label, description, multiple is not False, required is True,
-                     tuple(terms), tuple(groups))
+        return Facet(
+            key,
+            label,
+            description,
+            multiple is not False,
+            required is True,
+            tuple(terms),
+            tuple(groups),
+        )
 
     def _description(self, mapping: Mapping, field: str, what: str) -> str:
         node = mapping.get("description")
         if node is None:
-            self.report(mapping, "description-manquante", field + ".description",
-                        f"Il manque une description de {what} pour le public.",
-                        "Ajoutez « description: » avec une ou deux phrases.", Severity.WARNING)
+            self.report(
+                mapping,
+                "description-manquante",
+                field + ".description",
+                f"Il manque une description de {what} pour le public.",
+                "Ajoutez « description: » avec une ou deux phrases.",
+                Severity.WARNING,
+            )
             return ""
         return self.text(node, field + ".description") or ""
 
     def _terms_and_groups(self, mapping: Mapping, field: str) -> tuple[list[Group], list[Term]]:
         groups: list[Group] = []
         terms: list[Term] = []
-        has_terms, has_groups = mapping.get("termes") is not None, mapping.get("groupes") is not None
+        has_terms, has_groups = (
+            mapping.get("termes") is not None,
+            mapping.get("groupes") is not None,
+        )
         if has_terms == has_groups:
-            self.report(mapping, "termes-manquants", field,
-                        "Une facette déclare ses termes soit dans « termes », soit dans "
-                        "« groupes », et pas les deux.",
-                        "Gardez « termes: » pour une liste simple, « groupes: » pour des "
-                        "termes répartis sous des titres.")
+            self.report(
+                mapping,
+                "termes-manquants",
+                field,
+                "Une facette déclare ses termes soit dans « termes », soit dans "
+                "« groupes », et pas les deux.",
+                "Gardez « termes: » pour une liste simple, « groupes: » pour des "
+                "termes répartis sous des titres.",
+            )
         if has_terms:
             terms = self._terms(mapping.get("termes"), field + ".termes", None)
         elif has_groups:
@@ -173,7 +208,9 @@ class _TaxonomyReader(Reader):
                 if group is None:
                     continue
                 self.check_keys(group, GROUP_KEYS, group_field + ".", "d'un groupe")
-                self.require(group, ("slug", "libelle", "termes"), group_field + ".", "dans ce groupe")
+                self.require(
+                    group, ("slug", "libelle", "termes"), group_field + ".", "dans ce groupe"
+                )
                 slug = self._slug(group.get("slug"), group_field + ".slug")
                 label = self.text(group.get("libelle"), group_field + ".libelle")
                 if slug is None or label is None:
@@ -185,9 +222,13 @@ class _TaxonomyReader(Reader):
         unique = []
         for term in terms:
             if term.slug in seen:
-                self.report(mapping, "terme-duplique", field,
-                            f"Le terme « {term.slug} » est déclaré deux fois dans cette facette.",
-                            "Gardez un seul terme par slug.")
+                self.report(
+                    mapping,
+                    "terme-duplique",
+                    field,
+                    f"Le terme « {term.slug} » est déclaré deux fois dans cette facette.",
+                    "Gardez un seul terme par slug.",
+                )
                 continue
             seen.add(term.slug)
             unique.append(term)
@@ -205,7 +246,9 @@ class _TaxonomyReader(Reader):
             slug = self._slug(mapping.get("slug"), term_field + ".slug")
             label = self.text(mapping.get("libelle"), term_field + ".libelle")
             description = self._description(mapping, term_field, "ce terme")
-            aliases = [s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")]
+            aliases = [
+                s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")
+            ]
             if slug is not None and label is not None:
                 terms.append(Term(slug, label, description, tuple(aliases), group))
         return terms
@@ -213,10 +256,14 @@ class _TaxonomyReader(Reader):
     def _slug(self, node: Node | None, field: str) -> str | None:
         slug = self.text(node, field)
         if slug is not None and not SLUG_PATTERN.match(slug):
-            self.report(node, "slug-invalide", field,
-                        f"« {slug} » n'est pas un slug valable.",
-                        "Utilisez des minuscules sans accent, des chiffres et des tirets, "
-                        "par exemple « travail-en-reseau ».")
+            self.report(
+                node,
+                "slug-invalide",
+                field,
+                f"« {slug} » n'est pas un slug valable.",
+                "Utilisez des minuscules sans accent, des chiffres et des tirets, "
+                "par exemple « travail-en-reseau ».",
+            )
             return None
         return slug
 
@@ -226,7 +273,11 @@ class _TaxonomyReader(Reader):
             for spelling in {fold(s) for s in (term.slug, term.label, *term.aliases)}:
                 owner = owners.setdefault(spelling, term.slug)
                 if owner != term.slug:
-                    self.report(mapping, "alias-ambigu", field,
-                                f"L'écriture « {spelling} » désigne à la fois « {owner} » et "
-                                f"« {term.slug} » dans la même facette.",
-                                "Retirez cet alias de l'un des deux termes.")
+                    self.report(
+                        mapping,
+                        "alias-ambigu",
+                        field,
+                        f"L'écriture « {spelling} » désigne à la fois « {owner} » et "
+                        f"« {term.slug} » dans la même facette.",
+                        "Retirez cet alias de l'un des deux termes.",
+                    )

@@ -11,8 +11,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from .dates import EXPECTED_DATE, EXPECTED_DAY, DateError, Period, parse_day, parse_partial, parse_period
+from .dates import (
+    EXPECTED_DATE,
+    EXPECTED_DAY,
+    DateError,
+    Period,
+    parse_day,
+    parse_partial,
+    parse_period,
+)
 from .fiches import Fiche, RawFiche, Resource, Source
 from .glossary import Glossary
 from .problems import Problem, Severity
@@ -29,11 +38,15 @@ from .taxonomy import Facet, Taxonomy
 from .text import SLUG_PATTERN, quote_list, suggest
 from .yamlnodes import Mapping, Mark, Node, Scalar, describe
 
+T = TypeVar("T")
+
 RESERVED_SLUGS = {"index"}
 FICHE_REFERENCE = re.compile(r"\b[Ff]iches?\s+(?:n°\s*)?(\d+)\b")
 _STATUS_SPELLINGS = {
     **{status: status for status in STATUSES},
-    "publie": STATUS_PUBLISHED, "publiée": STATUS_PUBLISHED, "published": STATUS_PUBLISHED,
+    "publie": STATUS_PUBLISHED,
+    "publiée": STATUS_PUBLISHED,
+    "published": STATUS_PUBLISHED,
     "draft": "brouillon",
 }
 
@@ -84,46 +97,75 @@ def validate_catalogue(checked: list[Checked]) -> list[Problem]:
         if fiche.number is not None:
             first = by_number.setdefault(fiche.number, item)
             if first is not item:
-                problems.append(_problem(
-                    fiche.file, item.number_node, "numero-duplique", "numero",
-                    f"Le numéro {fiche.number} est déjà celui de « {first.fiche.file} ».",
-                    "Donnez un autre numéro à l'une des deux fiches.",
-                ))
+                problems.append(
+                    _problem(
+                        fiche.file,
+                        item.number_node,
+                        "numero-duplique",
+                        "numero",
+                        f"Le numéro {fiche.number} est déjà celui de « {first.fiche.file} ».",
+                        "Donnez un autre numéro à l'une des deux fiches.",
+                    )
+                )
         first = by_slug.setdefault(fiche.slug, item)
         if first is not item:
-            problems.append(_problem(
-                fiche.file, item.slug_node, "slug-duplique", "slug",
-                f"L'adresse « {fiche.slug} » est déjà celle de « {first.fiche.file} ».",
-                "Renommez le fichier ou donnez un « slug: » différent à l'une des deux fiches.",
-            ))
+            problems.append(
+                _problem(
+                    fiche.file,
+                    item.slug_node,
+                    "slug-duplique",
+                    "slug",
+                    f"L'adresse « {fiche.slug} » est déjà celle de « {first.fiche.file} ».",
+                    "Renommez le fichier ou donnez un « slug: » différent à l'une des deux fiches.",
+                )
+            )
     slugs = {slug: slug for slug in by_slug}
     for item in checked:
         for node in item.related_nodes:
             target = _resolve(node.value.strip(), by_number, by_slug)
             if target is None:
                 guess = suggest(node.value, slugs)
-                problems.append(_problem(
-                    item.fiche.file, node, "fiche-liee-inconnue", "fiches_liees",
-                    f"« {node.value} » ne correspond à aucune fiche (ni nom de fichier, ni numéro).",
-                    f"Vouliez-vous dire « {guess} » ?" if guess
-                    else "Indiquez le nom d'un fichier de fiches/ sans « .md », ou un numéro.",
-                ))
+                problems.append(
+                    _problem(
+                        item.fiche.file,
+                        node,
+                        "fiche-liee-inconnue",
+                        "fiches_liees",
+                        f"« {node.value} » ne correspond à aucune fiche "
+                        "(ni nom de fichier, ni numéro).",
+                        f"Vouliez-vous dire « {guess} » ?"
+                        if guess
+                        else "Indiquez le nom d'un fichier de fiches/ sans « .md », ou un numéro.",
+                    )
+                )
             elif target.fiche.is_draft and not item.fiche.is_draft:
-                problems.append(_problem(
-                    item.fiche.file, node, "fiche-liee-brouillon", "fiches_liees",
-                    f"« {node.value} » est un brouillon : le lien ne sera pas publié.",
-                    "Publiez l'autre fiche ou retirez le lien.", Severity.WARNING,
-                ))
+                problems.append(
+                    _problem(
+                        item.fiche.file,
+                        node,
+                        "fiche-liee-brouillon",
+                        "fiches_liees",
+                        f"« {node.value} » est un brouillon : le lien ne sera pas publié.",
+                        "Publiez l'autre fiche ou retirez le lien.",
+                        Severity.WARNING,
+                    )
+                )
         for reference in item.body_references:
             if reference.number not in by_number:
-                problems.append(Problem(
-                    item.fiche.file, reference.mark.line, reference.mark.column,
-                    "reference-fiche-inconnue", Severity.WARNING, "corps",
-                    f"Le texte cite « Fiche {reference.number} », mais aucune fiche ne porte "
-                    "ce numéro.",
-                    "Corrigez le numéro, ou donnez « numero: "
-                    f"{reference.number} » à la fiche citée.",
-                ))
+                problems.append(
+                    Problem(
+                        item.fiche.file,
+                        reference.mark.line,
+                        reference.mark.column,
+                        "reference-fiche-inconnue",
+                        Severity.WARNING,
+                        "corps",
+                        f"Le texte cite « Fiche {reference.number} », mais aucune fiche ne porte "
+                        "ce numéro.",
+                        "Corrigez le numéro, ou donnez « numero: "
+                        f"{reference.number} » à la fiche citée.",
+                    )
+                )
     return problems
 
 
@@ -142,14 +184,23 @@ def resolve_related(fiches: list[Fiche]) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def _resolve(ref: str, by_number: dict[int, Checked], by_slug: dict[str, Checked]) -> Checked | None:
+def _resolve(
+    ref: str, by_number: dict[int, Checked], by_slug: dict[str, Checked]
+) -> Checked | None:
     if ref.isdigit():
         return by_number.get(int(ref))
     return by_slug.get(ref)
 
 
-def _problem(file: str, node: Node | None, code: str, field: str, message: str, hint: str,
-             severity: Severity = Severity.ERROR) -> Problem:
+def _problem(
+    file: str,
+    node: Node | None,
+    code: str,
+    field: str,
+    message: str,
+    hint: str,
+    severity: Severity = Severity.ERROR,
+) -> Problem:
     line, column = (node.mark.line, node.mark.column) if node else (0, 0)
     return Problem(file, line, column, code, severity, field, message, hint)
 
@@ -171,10 +222,17 @@ class _FicheReader(Reader):
         self.require(front, required, "", "dans cette fiche")
 
         readers: dict[Kind, Callable[[Node, str], object]] = {
-            Kind.TEXT: self.text, Kind.TEXT_LIST: self._text_list, Kind.PERIOD: self._period,
-            Kind.DAY: self._day, Kind.NUMBER: self._number, Kind.STATUS: self._status,
-            Kind.SLUG: self._slug, Kind.RESOURCES: self._resources, Kind.SOURCES: self._sources,
-            Kind.REFERENCES: self._references, Kind.ACRONYMS: self._acronyms,
+            Kind.TEXT: self.text,
+            Kind.TEXT_LIST: self._text_list,
+            Kind.PERIOD: self._period,
+            Kind.DAY: self._day,
+            Kind.NUMBER: self._number,
+            Kind.STATUS: self._status,
+            Kind.SLUG: self._slug,
+            Kind.RESOURCES: self._resources,
+            Kind.SOURCES: self._sources,
+            Kind.REFERENCES: self._references,
+            Kind.ACRONYMS: self._acronyms,
         }
         values: dict[str, object] = {}
         for spec in FIELDS:
@@ -182,49 +240,69 @@ class _FicheReader(Reader):
             if node is not None:
                 values[spec.key] = readers[spec.kind](node, spec.key)
         terms = tuple(
-            (facet.key, self._facet(front.get(facet.key), facet))
-            for facet in taxonomy.facets
+            (facet.key, self._facet(front.get(facet.key), facet)) for facet in taxonomy.facets
         )
         body = raw.body.strip()
         if not body:
-            self.report(raw.body_mark, "corps-vide", "corps",
-                        "Le texte de la fiche est vide : il n'y a rien après l'en-tête.",
-                        "Décrivez l'activité sous la ligne « --- » : contexte, déroulement, "
-                        "résultats.")
+            self.report(
+                raw.body_mark,
+                "corps-vide",
+                "corps",
+                "Le texte de la fiche est vide : il n'y a rien après l'en-tête.",
+                "Décrivez l'activité sous la ligne « --- » : contexte, déroulement, résultats.",
+            )
         acronyms = values.get("sigles") or {}
         assert isinstance(acronyms, dict)
         self._check_ambiguous_acronyms(raw, acronyms)
 
         title, description = values.get("title"), values.get("description")
         period, organisation = values.get("date"), values.get("organisation")
-        if not (isinstance(title, str) and isinstance(description, str)
-                and isinstance(period, Period) and isinstance(organisation, str)):
+        if not (
+            isinstance(title, str)
+            and isinstance(description, str)
+            and isinstance(period, Period)
+            and isinstance(organisation, str)
+        ):
             return None
         slug = values.get("slug") or raw.slug
         assert isinstance(slug, str)
         slug_node = front.get("slug")
         if slug in RESERVED_SLUGS or not slug:
-            self.report(slug_node or Mark(0, 0), "slug-reserve", "slug",
-                        f"L'adresse « {slug} » est réservée par le site.",
-                        "Renommez le fichier ou donnez un autre « slug: ».")
-        related_nodes = tuple(values.get("fiches_liees") or ())  # type: ignore[arg-type]
+            self.report(
+                slug_node or Mark(0, 0),
+                "slug-reserve",
+                "slug",
+                f"L'adresse « {slug} » est réservée par le site.",
+                "Renommez le fichier ou donnez un autre « slug: ».",
+            )
+        read = _Values(values)
+        related_nodes = tuple(read.items("fiches_liees", Scalar))
         fiche = Fiche(
-            file=raw.file, slug=slug, title=title, description=description, period=period,
-            organisation=organisation, body=raw.body, number=values.get("numero"),  # type: ignore[arg-type]
-            status=values.get("statut") or STATUS_PUBLISHED,  # type: ignore[arg-type]
-            places=tuple(values.get("lieux") or ()), region=values.get("region") or "",  # type: ignore[arg-type]
-            partners=tuple(values.get("partenaires") or ()),  # type: ignore[arg-type]
-            funding=tuple(values.get("financements") or ()),  # type: ignore[arg-type]
-            resources=tuple(values.get("ressources") or ()),  # type: ignore[arg-type]
-            sources=tuple(values.get("sources") or ()),  # type: ignore[arg-type]
+            file=raw.file,
+            slug=slug,
+            title=title,
+            description=description,
+            period=period,
+            organisation=organisation,
+            body=raw.body,
+            number=read.one("numero", int),
+            status=read.one("statut", str) or STATUS_PUBLISHED,
+            places=read.items("lieux", str),
+            region=read.one("region", str) or "",
+            partners=read.items("partenaires", str),
+            funding=read.items("financements", str),
+            resources=read.items("ressources", Resource),
+            sources=read.items("sources", Source),
             related=tuple(node.value.strip() for node in related_nodes),
-            reviewed=values.get("verifie_le"),  # type: ignore[arg-type]
+            reviewed=read.one("verifie_le", dt.date),
             acronyms=tuple(sorted(acronyms.items())),
             terms=terms,
         )
         number_node = front.get("numero")
         return Checked(
-            fiche, related_nodes, tuple(self._body_references(raw)),
+            fiche,
+            related_nodes,
+            tuple(self._body_references(raw)),
             number_node if isinstance(number_node, Scalar) else None,
             slug_node if isinstance(slug_node, Scalar) else None,
         )
@@ -241,19 +319,33 @@ class _FicheReader(Reader):
         try:
             period = parse_period(text)
         except DateError as error:
-            self.report(node, "date-invalide", field, f"Date illisible : {error}.",
-                        f"Écrivez {EXPECTED_DATE}.")
+            self.report(
+                node,
+                "date-invalide",
+                field,
+                f"Date illisible : {error}.",
+                f"Écrivez {EXPECTED_DATE}.",
+            )
             return None
         if period.end < period.start:
-            self.report(node, "periode-inversee", field,
-                        f"La période « {text} » finit ({period.end.iso()}) avant de commencer "
-                        f"({period.start.iso()}).", "Mettez le début en premier, la fin ensuite.")
+            self.report(
+                node,
+                "periode-inversee",
+                field,
+                f"La période « {text} » finit ({period.end.iso()}) avant de commencer "
+                f"({period.start.iso()}).",
+                "Mettez le début en premier, la fin ensuite.",
+            )
             return None
         if period.start.first_day > self.context.today or period.end.first_day > self.context.today:
-            self.report(node, "date-future", field,
-                        f"La date « {text} » est dans le futur (nous sommes le "
-                        f"{self.context.today.isoformat()}) : une fiche décrit une activité menée.",
-                        "Vérifiez l'année ; pour une activité à venir, attendez qu'elle ait eu lieu.")
+            self.report(
+                node,
+                "date-future",
+                field,
+                f"La date « {text} » est dans le futur (nous sommes le "
+                f"{self.context.today.isoformat()}) : une fiche décrit une activité menée.",
+                "Vérifiez l'année ; pour une activité à venir, attendez qu'elle ait eu lieu.",
+            )
             return None
         return period
 
@@ -264,12 +356,22 @@ class _FicheReader(Reader):
         try:
             day = parse_day(text)
         except DateError as error:
-            self.report(node, "date-invalide", field, f"Date illisible : {error}.",
-                        f"Écrivez {EXPECTED_DAY}.")
+            self.report(
+                node,
+                "date-invalide",
+                field,
+                f"Date illisible : {error}.",
+                f"Écrivez {EXPECTED_DAY}.",
+            )
             return None
         if day > self.context.today:
-            self.report(node, "date-future", field,
-                        f"La date « {text} » est dans le futur.", "Indiquez le jour de la relecture.")
+            self.report(
+                node,
+                "date-future",
+                field,
+                f"La date « {text} » est dans le futur.",
+                "Indiquez le jour de la relecture.",
+            )
             return None
         return day
 
@@ -278,9 +380,13 @@ class _FicheReader(Reader):
         if text is None:
             return None
         if not text.isascii() or not text.isdigit() or int(text) == 0:
-            self.report(node, "numero-invalide", field,
-                        f"« {text} » n'est pas un numéro de fiche : un nombre entier positif est "
-                        "attendu.", "Écrivez seulement des chiffres, par exemple « numero: 37 ».")
+            self.report(
+                node,
+                "numero-invalide",
+                field,
+                f"« {text} » n'est pas un numéro de fiche : un nombre entier positif est attendu.",
+                "Écrivez seulement des chiffres, par exemple « numero: 37 ».",
+            )
             return None
         return int(text)
 
@@ -289,30 +395,46 @@ class _FicheReader(Reader):
         if text is None or text in STATUSES:
             return text
         guess = suggest(text, _STATUS_SPELLINGS)
-        self.report(node, "statut-invalide", field,
-                    f"« {text} » n'est pas un statut : attendu {quote_list(STATUSES)}.",
-                    f"Vouliez-vous dire « {guess} » ?" if guess
-                    else "Écrivez « statut: publié » ou « statut: brouillon », ou retirez la ligne.")
+        self.report(
+            node,
+            "statut-invalide",
+            field,
+            f"« {text} » n'est pas un statut : attendu {quote_list(STATUSES)}.",
+            f"Vouliez-vous dire « {guess} » ?"
+            if guess
+            else "Écrivez « statut: publié » ou « statut: brouillon », ou retirez la ligne.",
+        )
         return None
 
     def _slug(self, node: Node, field: str) -> str | None:
         text = self.text(node, field)
         if text is not None and not SLUG_PATTERN.match(text):
-            self.report(node, "slug-invalide", field, f"« {text} » n'est pas une adresse valable.",
-                        "Utilisez des minuscules sans accent, des chiffres et des tirets.")
+            self.report(
+                node,
+                "slug-invalide",
+                field,
+                f"« {text} » n'est pas une adresse valable.",
+                "Utilisez des minuscules sans accent, des chiffres et des tirets.",
+            )
             return None
         return text
 
     def _url(self, node: Node | None, field: str) -> str | None:
         text = self.text(node, field)
         if text is not None and not re.match(r"^https?://[^\s/$.?#][^\s]*$", text):
-            self.report(node, "url-invalide", field,
-                        f"« {text} » n'est pas une adresse web valable.",
-                        "Écrivez une adresse complète qui commence par https:// (ou http://).")
+            self.report(
+                node,
+                "url-invalide",
+                field,
+                f"« {text} » n'est pas une adresse web valable.",
+                "Écrivez une adresse complète qui commence par https:// (ou http://).",
+            )
             return None
         return text
 
-    def _items(self, node: Node, field: str, keys: tuple[str, ...], what: str) -> list[tuple[str, Mapping]]:
+    def _items(
+        self, node: Node, field: str, keys: tuple[str, ...], what: str
+    ) -> list[tuple[str, Mapping]]:
         result = []
         for index, item in enumerate(self.sequence(node, field)):
             item_field = f"{field}[{index + 1}]"
@@ -330,10 +452,13 @@ class _FicheReader(Reader):
             title = self.text(mapping.get("titre"), item_field + ".titre")
             file_node, url_node = mapping.get("fichier"), mapping.get("url")
             if (file_node is None) == (url_node is None):
-                self.report(mapping, "ressource-invalide", item_field,
-                            "Une ressource indique soit un « fichier », soit une « url », "
-                            "et pas les deux.",
-                            "Gardez « fichier: » pour un document du dépôt, « url: » pour un lien.")
+                self.report(
+                    mapping,
+                    "ressource-invalide",
+                    item_field,
+                    "Une ressource indique soit un « fichier », soit une « url », et pas les deux.",
+                    "Gardez « fichier: » pour un document du dépôt, « url: » pour un lien.",
+                )
                 continue
             url = self._url(url_node, item_field + ".url") if url_node else None
             file = self._resource_file(file_node, item_field + ".fichier") if file_node else None
@@ -349,15 +474,23 @@ class _FicheReader(Reader):
         root = self.context.root.resolve()
         target = (root / text).resolve()
         if Path(text).is_absolute() or not target.is_relative_to(root):
-            self.report(node, "ressource-hors-depot", field,
-                        f"Le fichier « {text} » est en dehors du dépôt : il ne serait pas publié.",
-                        "Copiez le document dans docs/ressources/ et indiquez ce chemin.")
+            self.report(
+                node,
+                "ressource-hors-depot",
+                field,
+                f"Le fichier « {text} » est en dehors du dépôt : il ne serait pas publié.",
+                "Copiez le document dans docs/ressources/ et indiquez ce chemin.",
+            )
             return None
         if not target.is_file():
-            self.report(node, "ressource-introuvable", field,
-                        f"Le fichier « {text} » n'existe pas (chemin depuis la racine du dépôt).",
-                        "Vérifiez le chemin et l'orthographe, par exemple "
-                        "« docs/ressources/programme.pdf ».")
+            self.report(
+                node,
+                "ressource-introuvable",
+                field,
+                f"Le fichier « {text} » n'existe pas (chemin depuis la racine du dépôt).",
+                "Vérifiez le chemin et l'orthographe, par exemple "
+                "« docs/ressources/programme.pdf ».",
+            )
             return None
         return target.relative_to(root).as_posix()
 
@@ -376,9 +509,13 @@ class _FicheReader(Reader):
                         raise DateError(f"« {date_text} » est dans le futur")
                     date = partial.iso()
                 except DateError as error:
-                    self.report(date_node, "date-invalide", item_field + ".date",
-                                f"Date illisible : {error}.",
-                                "Écrivez une année (2018), un mois (2018-06) ou un jour (2018-06-14).")
+                    self.report(
+                        date_node,
+                        "date-invalide",
+                        item_field + ".date",
+                        f"Date illisible : {error}.",
+                        "Écrivez une année (2018), un mois (2018-06) ou un jour (2018-06-14).",
+                    )
             if title:
                 sources.append(Source(title, url, date))
         return sources
@@ -397,19 +534,28 @@ class _FicheReader(Reader):
             meaning_id = self.text(value, f"{field}.{key.value}")
             if entry is None:
                 guess = suggest(key.value, {e.term: e.term for e in glossary.entries})
-                self.report(key, "sigle-inconnu", f"{field}.{key.value}",
-                            f"« {key.value} » n'est pas dans le glossaire.",
-                            f"Vouliez-vous dire « {guess} » ?" if guess
-                            else "Ajoutez-le à glossary.yml, ou retirez cette ligne.")
+                self.report(
+                    key,
+                    "sigle-inconnu",
+                    f"{field}.{key.value}",
+                    f"« {key.value} » n'est pas dans le glossaire.",
+                    f"Vouliez-vous dire « {guess} » ?"
+                    if guess
+                    else "Ajoutez-le à glossary.yml, ou retirez cette ligne.",
+                )
                 continue
             if meaning_id is None:
                 continue
             ids = [meaning.id for meaning in entry.meanings]
             if meaning_id not in ids:
-                self.report(value, "sens-inconnu", f"{field}.{key.value}",
-                            f"« {meaning_id} » n'est pas un sens de « {key.value} » dans le "
-                            f"glossaire ; sens connus : {quote_list(ids)}.",
-                            f"Vouliez-vous dire « {suggest(meaning_id, {i: i for i in ids}) or ids[0]} » ?")
+                self.report(
+                    value,
+                    "sens-inconnu",
+                    f"{field}.{key.value}",
+                    f"« {meaning_id} » n'est pas un sens de « {key.value} » dans le "
+                    f"glossaire ; sens connus : {quote_list(ids)}.",
+                    f"Vouliez-vous dire « {suggest(meaning_id, {i: i for i in ids}) or ids[0]} » ?",
+                )
                 continue
             chosen[key.value] = meaning_id
         return chosen
@@ -419,36 +565,58 @@ class _FicheReader(Reader):
             return ()
         scalars = self.scalars(node, facet.key)
         if not facet.multiple and len(scalars) > 1:
-            self.report(node, "facette-valeur-unique", facet.key,
-                        f"La facette « {facet.label} » n'accepte qu'un terme ; trouvé "
-                        f"{quote_list(s.value for s in scalars)}.",
-                        "Gardez le terme le plus juste.")
+            self.report(
+                node,
+                "facette-valeur-unique",
+                facet.key,
+                f"La facette « {facet.label} » n'accepte qu'un terme ; trouvé "
+                f"{quote_list(s.value for s in scalars)}.",
+                "Gardez le terme le plus juste.",
+            )
         slugs: list[str] = []
         spellings = facet.spellings()
         for scalar in scalars:
             value = scalar.value.strip()
             if facet.term(value) is None:
                 guess = suggest(value, spellings)
-                self.report(scalar, "terme-inconnu", facet.key,
-                            f"« {value} » n'est pas un terme de la facette « {facet.label} ».",
-                            f"Vouliez-vous dire « {guess} » ?" if guess
-                            else "Termes permis : " + ", ".join(t.slug for t in facet.terms) + ".")
+                self.report(
+                    scalar,
+                    "terme-inconnu",
+                    facet.key,
+                    f"« {value} » n'est pas un terme de la facette « {facet.label} ».",
+                    f"Vouliez-vous dire « {guess} » ?"
+                    if guess
+                    else "Termes permis : " + ", ".join(t.slug for t in facet.terms) + ".",
+                )
             elif value in slugs:
-                self.report(scalar, "terme-repete", facet.key,
-                            f"Le terme « {value} » est indiqué deux fois.", "Retirez le doublon.",
-                            Severity.WARNING)
+                self.report(
+                    scalar,
+                    "terme-repete",
+                    facet.key,
+                    f"Le terme « {value} » est indiqué deux fois.",
+                    "Retirez le doublon.",
+                    Severity.WARNING,
+                )
             else:
                 slugs.append(value)
         if len(facet.terms) > 2 and len(slugs) == len(facet.terms):
-            self.report(node, "facette-tout-cochee", facet.key,
-                        f"Tous les termes de « {facet.label} » sont cochés : cela ne dit rien "
-                        "de la fiche et la noie dans chaque liste.",
-                        "Ne gardez que les termes qui décrivent vraiment l'activité.",
-                        Severity.WARNING)
+            self.report(
+                node,
+                "facette-tout-cochee",
+                facet.key,
+                f"Tous les termes de « {facet.label} » sont cochés : cela ne dit rien "
+                "de la fiche et la noie dans chaque liste.",
+                "Ne gardez que les termes qui décrivent vraiment l'activité.",
+                Severity.WARNING,
+            )
         if facet.required and not slugs and not self._reported(facet.key):
-            self.report(node, "champ-manquant", facet.key,
-                        f"La facette obligatoire « {facet.label} » est vide ; trouvé {describe(node)}.",
-                        f"Indiquez au moins un terme, par exemple « {facet.terms[0].slug} ».")
+            self.report(
+                node,
+                "champ-manquant",
+                facet.key,
+                f"La facette obligatoire « {facet.label} » est vide ; trouvé {describe(node)}.",
+                f"Indiquez au moins un terme, par exemple « {facet.terms[0].slug} ».",
+            )
         return tuple(slugs)
 
     def _reported(self, field: str) -> bool:
@@ -463,18 +631,40 @@ class _FicheReader(Reader):
                 continue
             mark = _body_mark(raw, match.start())
             ids = [meaning.id for meaning in entry.meanings]
-            self.report(mark, "sigle-ambigu", "sigles",
-                        f"« {entry.term} » a plusieurs sens dans le glossaire "
-                        f"({quote_list(m.expansion or m.id for m in entry.meanings)}) et la fiche "
-                        "ne dit pas lequel elle emploie.",
-                        f"Ajoutez dans l'en-tête « sigles: {{{entry.term}: {ids[0]}}} » "
-                        f"(sens possibles : {quote_list(ids)}).", Severity.WARNING)
+            self.report(
+                mark,
+                "sigle-ambigu",
+                "sigles",
+                f"« {entry.term} » a plusieurs sens dans le glossaire "
+                f"({quote_list(m.expansion or m.id for m in entry.meanings)}) et la fiche "
+                "ne dit pas lequel elle emploie.",
+                f"Ajoutez dans l'en-tête « sigles: {{{entry.term}: {ids[0]}}} » "
+                f"(sens possibles : {quote_list(ids)}).",
+                Severity.WARNING,
+            )
 
     def _body_references(self, raw: RawFiche) -> list[BodyReference]:
         return [
             BodyReference(int(match.group(1)), _body_mark(raw, match.start()))
             for match in FICHE_REFERENCE.finditer(raw.body)
         ]
+
+
+class _Values:
+    """Typed access to the values the field readers returned (None where they failed)."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self.values = values
+
+    def one(self, key: str, kind: type[T]) -> T | None:
+        value = self.values.get(key)
+        return value if isinstance(value, kind) else None
+
+    def items(self, key: str, kind: type[T]) -> tuple[T, ...]:
+        value = self.values.get(key)
+        if not isinstance(value, list):
+            return ()
+        return tuple(item for item in value if isinstance(item, kind))
 
 
 def _body_mark(raw: RawFiche, offset: int) -> Mark:

@@ -10,7 +10,6 @@ what it means. Duplicate keys and tags outside plain YAML are reported as proble
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 import yaml
 
@@ -75,7 +74,7 @@ class Mapping:
         return list(self._index)
 
 
-Node = Union[Scalar, Sequence, Mapping]
+Node = Scalar | Sequence | Mapping
 
 KIND_NAMES = {Scalar: "une valeur simple", Sequence: "une liste", Mapping: "un dictionnaire"}
 
@@ -89,15 +88,24 @@ def describe(node: Node) -> str:
 
 # Frequent PyYAML messages, in the words an editor understands.
 _SYNTAX_HINTS = (
-    ("cannot start any token", "un caractère interdit en début de valeur (une tabulation ?) ; "
-     "indentez avec des espaces et mettez entre guillemets une valeur qui commence par @, ` ou %"),
-    ("mapping values are not allowed", "un « : » inattendu ; mettez entre guillemets une valeur "
-     "qui contient « : »"),
+    (
+        "cannot start any token",
+        "un caractère interdit en début de valeur (une tabulation ?) ; "
+        "indentez avec des espaces et mettez entre guillemets une valeur qui commence "
+        "par @, ` ou %",
+    ),
+    (
+        "mapping values are not allowed",
+        "un « : » inattendu ; mettez entre guillemets une valeur qui contient « : »",
+    ),
     ("could not find expected ':'", "un « : » manque après une clé, ou une ligne est mal indentée"),
     ("expected <block end>", "l'indentation est incohérente : alignez les clés d'un même niveau"),
     ("found unexpected end of stream", "des guillemets ou un crochet ne sont pas refermés"),
     ("<stream end>", "un crochet [ ou une accolade { n'est pas refermé"),
-    ("expected ',' or ']'", "un crochet [ n'est pas refermé, ou une virgule manque entre deux éléments"),
+    (
+        "expected ',' or ']'",
+        "un crochet [ n'est pas refermé, ou une virgule manque entre deux éléments",
+    ),
     ("expected ',' or '}'", "une accolade { n'est pas refermée, ou une virgule manque"),
     ("found undefined alias", "un alias * renvoie à une ancre & qui n'existe pas"),
     ("expected a single document", "le bloc contient plusieurs documents YAML"),
@@ -131,23 +139,21 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | No
         start = error.context_mark
         if start is not None and mark is not None and start.line != mark.line:
             opened = f" ; le bloc en cause commence ligne {start.line + 1 + line_offset}"
+        message = (
+            f"Le YAML ne peut pas être lu : {_syntax_hint(found)}{opened} (PyYAML : « {found} »)."
+        )
+        hint = "Corrigez cette ligne ; si elle semble juste, regardez la ligne précédente."
         return None, [
-            Problem(
-                file, line, column, "yaml-invalide", Severity.ERROR, "",
-                f"Le YAML ne peut pas être lu : {_syntax_hint(found)}{opened} (PyYAML : « {found} »).",
-                "Corrigez cette ligne ; si elle semble juste, regardez la ligne précédente.",
-            )
+            Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
         ]
     except yaml.YAMLError as error:  # ReaderError: a control character in the text
         position = getattr(error, "position", 0)
         line = text.count("\n", 0, position) + 1 + line_offset
         column = position - (text.rfind("\n", 0, position) + 1) + 1
+        message = "Le YAML contient un caractère de contrôle invisible, qui n'est pas permis."
+        hint = "Supprimez ce caractère (souvent collé depuis un traitement de texte)."
         return None, [
-            Problem(
-                file, line, column, "yaml-invalide", Severity.ERROR, "",
-                "Le YAML contient un caractère de contrôle invisible, qui n'est pas permis.",
-                "Supprimez ce caractère (souvent collé depuis un traitement de texte).",
-            )
+            Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
         ]
     if root is None:
         return None, []
@@ -178,7 +184,12 @@ class _Builder:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.append(
                 Problem(
-                    self.file, mark.line, mark.column, "tag-yaml-interdit", Severity.ERROR, "",
+                    self.file,
+                    mark.line,
+                    mark.column,
+                    "tag-yaml-interdit",
+                    Severity.ERROR,
+                    "",
                     f"L'étiquette YAML « {tag} » n'est pas permise : une fiche ne contient "
                     "que du texte, des listes et des dictionnaires.",
                     "Retirez l'étiquette qui commence par « ! » devant la valeur.",
@@ -211,7 +222,11 @@ class _Builder:
             return
         self.problems.append(
             Problem(
-                self.file, key.mark.line, key.mark.column, "cle-dupliquee", Severity.ERROR,
+                self.file,
+                key.mark.line,
+                key.mark.column,
+                "cle-dupliquee",
+                Severity.ERROR,
                 key.value,
                 f"La clé « {key.value} » apparaît deux fois (déjà ligne {first[0].mark.line}) ; "
                 "YAML ne garderait que la dernière valeur.",

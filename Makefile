@@ -1,0 +1,42 @@
+# The two commands of the README, and a few more for everyday work.
+# Everything runs in a virtual environment created on first use in .venv/.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test check lint serve-site clean
+
+# Build the example site into site/ (creating the environment if needed).
+site: $(STAMP)
+	$(BIN)/fichotheque build
+
+# Run every test: lint, types, the validator, the CLI, real builds, real Chromium.
+test: $(STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+# Check the knowledge base, warnings included.
+check: $(STAMP)
+	$(BIN)/fichotheque check --strict
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
+
+# Look at the built site on http://localhost:8000/ (no rebuild on change yet).
+serve-site: site
+	$(BIN)/python -m http.server --directory site 8000
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,103 @@
+"""The built example site in real Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from fichotheque.engine import BuildReport
+from fichotheque.project import Project
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_example: tuple[Project, BuildReport]) -> Iterator[str]:
+    """The built example site served on a free local port."""
+    project, _ = built_example
+    handler = functools.partial(_QuietHandler, directory=str(project.site_dir))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium; in CI its absence is a failure, elsewhere a skip."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_a_visitor_reaches_a_fiche_by_its_axis_and_back_to_its_theme(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Home → axis term → fiche → theme term, by clicking, with every request kept local."""
+    page = browser.new_page()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto(server)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("link", name="Accompagnement", exact=True).first.click()
+    page.wait_for_url("**/axes/accompagnement/")
+    assert page.locator("h1").inner_text() == "Accompagnement"
+    first_fiche = page.locator("ul.fiche-liste > li > a").first
+    title = first_fiche.inner_text()
+    first_fiche.click()
+    page.wait_for_url("**/fiches/**")
+    assert page.locator("h1").inner_text() == title
+    categories = page.locator("nav.fiche-categories")
+    assert categories.get_by_role("link", name="Accompagnement", exact=True).count() == 1
+    theme = categories.locator("dd").nth(1).locator("a").first
+    theme_label = theme.inner_text()
+    theme.click()
+    assert page.locator("h1").inner_text() == theme_label
+    assert page.locator("ul.fiche-liste > li > a", has_text=title).count() == 1
+    assert hosts == {urlsplit(server).netloc}
+    page.close()
+
+
+def test_pages_render_without_console_errors(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The home, catalogue, a facet and the glossary load with no JavaScript error."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    for path in ("", "fiches/", "thematiques/", "glossaire/"):
+        response = page.goto(server + path)
+        assert response is not None and response.ok, path
+        assert page.locator("h1").count() == 1, path
+    assert errors == []
+    page.close()

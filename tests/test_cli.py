@@ -1,0 +1,133 @@
+"""The ``fichotheque`` command as a user runs it: exit codes, French messages, JSON."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casefiles import CASES
+from conftest import REPO
+
+EXECUTABLE = Path(sys.executable).parent / "fichotheque"
+
+
+def run(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the installed command and capture what it prints."""
+    return subprocess.run(
+        [str(EXECUTABLE), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A small project with one error (an unknown term) and one warning (all axes ticked)."""
+    shutil.copytree(CASES / "project", tmp_path, dirs_exist_ok=True)
+    shutil.copyfile(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copyfile(CASES / "invalid/fiches/terme-inconnu.md", tmp_path / "fiches/terme.md")
+    shutil.copyfile(CASES / "invalid/fiches/facette-tout-cochee.md", tmp_path / "fiches/tout.md")
+    return tmp_path
+
+
+def test_example_knowledge_base_passes_strict_check() -> None:
+    """The example fiches pass ``fichotheque check --strict``."""
+    result = run("check", "--strict")
+    assert result.returncode == 0, result.stdout
+    assert "Aucun problème." in result.stdout
+
+
+def test_problems_are_listed_with_position_and_exit_1(broken: Path) -> None:
+    """Every problem is printed as file:line:column, code, French message and hint."""
+    result = run("check", "--root", broken)
+    assert result.returncode == 1
+    assert "fiches/terme.md:6:8: erreur terme-inconnu [axes] « reseaux »" in result.stdout
+    assert "→ Vouliez-vous dire « travail-en-reseau » ?" in result.stdout
+    assert "fiches/terme.md:7:15: erreur terme-inconnu" in result.stdout
+    assert "avertissement facette-tout-cochee" in result.stdout
+    assert "3 erreurs et 1 avertissement." in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_json_output_lists_every_problem_with_its_fields(broken: Path) -> None:
+    """``--format json`` prints an array that tools can read, one object per problem."""
+    result = run("check", "--root", broken, "--format", "json")
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert {p["code"] for p in problems} == {"terme-inconnu", "facette-tout-cochee"}
+    for problem in problems:
+        assert {"file", "line", "column", "code", "severity", "field", "message", "hint"} <= set(
+            problem
+        )
+        assert problem["severity"] in ("error", "warning")
+    first = next(p for p in problems if p["code"] == "terme-inconnu")
+    assert (first["file"], first["line"], first["column"], first["field"]) == (
+        "fiches/terme.md",
+        6,
+        8,
+        "axes",
+    )
+
+
+def test_warnings_fail_only_with_strict(broken: Path) -> None:
+    """Warnings alone exit 0, and exit 1 with ``--strict``."""
+    (broken / "fiches/terme.md").unlink()
+    assert run("check", "--root", broken).returncode == 0
+    assert run("check", "--root", broken, "--strict").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "--formt", "json"), "arguments inconnus"),
+        (("check", "--format", "xml"), "choix « 'xml' » invalide"),
+        (("verifier",), "commande 'verifier' inconnue"),
+        (("check", "--root", "/dossier/qui/n/existe/pas"), "n'existe pas"),
+        ((), "arguments obligatoires manquants"),
+    ],
+)
+def test_usage_errors_exit_2_in_french(args: tuple[str, ...], message: str) -> None:
+    """A mistyped command line exits 2 with a French message and no traceback."""
+    result = run(*args)
+    assert result.returncode == 2
+    assert "erreur d'utilisation" in result.stderr and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_project_is_explained(tmp_path: Path) -> None:
+    """An empty folder gets messages about the missing files, not a traceback."""
+    result = run("check", "--root", tmp_path)
+    assert result.returncode == 1
+    assert "taxonomy.yml: erreur fichier-manquant" in result.stdout
+    assert "fiches: avertissement aucune-fiche" in result.stdout
+
+
+def test_build_stops_on_errors_and_keeps_the_published_site(broken: Path) -> None:
+    """``build`` refuses to publish a knowledge base with errors; site/ stays as it was."""
+    (broken / "fiches/terme.md").rename(broken / "terme.md.bak")
+    first = run("build", "--root", broken)
+    assert first.returncode == 0, first.stderr
+    assert "Site construit" in first.stdout
+    index = (broken / "site/index.html").read_bytes()
+    (broken / "terme.md.bak").rename(broken / "fiches/terme.md")
+    second = run("build", "--root", broken)
+    assert second.returncode == 1
+    assert "terme-inconnu" in second.stderr and "reste en place" in second.stderr
+    assert (broken / "site/index.html").read_bytes() == index
+
+
+def test_build_with_strict_stops_on_warnings(broken: Path) -> None:
+    """``build --strict`` treats a warning as a reason not to publish."""
+    (broken / "fiches/terme.md").unlink()
+    assert run("build", "--root", broken, "--strict").returncode == 1
+    assert not (broken / "site").exists()
+
+
+def test_help_is_french() -> None:
+    """``--help`` describes the commands in French."""
+    result = run("--help")
+    assert result.returncode == 0
+    assert "utilisation :" in result.stdout and "vérifie puis construit le site" in result.stdout
