@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -187,6 +188,7 @@ HOSTILE_TITLE = '</title><script>alert("titre")</script> Logement & "accueil"'
 HOSTILE_SUMMARY = '"><img src=x onerror=alert(1)> *pas* en gras'
 HOSTILE_PARTNER = "<b>Partenaire</b> & Cie"
 HOSTILE_LABEL = "<i>Aide</i> & accueil"
+HOSTILE_FACET = '<script>alert("facette")</script>Axes & "voies"'
 
 
 def test_front_matter_strings_are_text_never_markup(tmp_path: Path) -> None:
@@ -213,7 +215,10 @@ def test_front_matter_strings_are_text_never_markup(tmp_path: Path) -> None:
     )
     taxonomy = project.taxonomy_path.read_text(encoding="utf-8")
     project.taxonomy_path.write_text(
-        taxonomy.replace("libelle: Accompagnement", f"libelle: '{HOSTILE_LABEL}'"), encoding="utf-8"
+        taxonomy.replace("libelle: Accompagnement", f"libelle: '{HOSTILE_LABEL}'").replace(
+            "libelle: Axes d'intervention", f"libelle: {json.dumps(HOSTILE_FACET)}"
+        ),
+        encoding="utf-8",
     )
     _build(project)
     site = project.site_dir
@@ -238,6 +243,11 @@ def test_front_matter_strings_are_text_never_markup(tmp_path: Path) -> None:
     assert description is not None and description["content"] == HOSTILE_SUMMARY
     assert HOSTILE_PARTNER in document.select_one(".fiche-meta").get_text()
     assert HOSTILE_LABEL in document.select_one("nav.fiche-categories").get_text()
+    nav_labels = [a.get_text(" ", strip=True) for a in document.select("nav.md-nav a")]
+    assert HOSTILE_FACET in nav_labels
+    facet = soup(site / "axes/index.html")
+    assert facet.h1 is not None and facet.h1.get_text() == HOSTILE_FACET
+    assert facet.title is not None and facet.title.get_text().startswith(HOSTILE_FACET)
     term = soup(site / "axes/accompagnement/index.html")
     assert term.h1 is not None and term.h1.get_text() == HOSTILE_LABEL
     assert HOSTILE_TITLE in term.select_one("ul.fiche-liste").get_text()

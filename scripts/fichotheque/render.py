@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -62,7 +63,7 @@ def href(from_path: str, to_path: str) -> str:
     relative = posixpath.relpath(target.rstrip("/") or ".", origin)
     if target.endswith("/") or not target:
         relative = "./" if relative == "." else relative + "/"
-    return html.escape(relative, quote=True)
+    return html.escape(quote(relative), quote=True)
 
 
 def esc(text: str) -> str:

@@ -146,6 +146,12 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | No
         return None, [
             Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
         ]
+    except RecursionError:
+        message = "Le YAML imbrique des listes ou des dictionnaires trop profondément."
+        hint = "Une fiche n'a besoin que de deux ou trois niveaux : simplifiez ce bloc."
+        return None, [
+            Problem(file, line_offset + 1, 1, "yaml-invalide", Severity.ERROR, "", message, hint)
+        ]
     except yaml.YAMLError as error:  # ReaderError: a control character in the text
         position = getattr(error, "position", 0)
         line = text.count("\n", 0, position) + 1 + line_offset
