@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,7 +17,7 @@ from bs4 import BeautifulSoup
 from casefiles import CASES
 from conftest import REPO
 from fichotheque.check import check_project
-from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site
+from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site, stage_site
 from fichotheque.project import Project
 
 
@@ -330,3 +332,31 @@ def test_the_example_fiche_printed_in_the_docs_passes_the_check(
     (example.docs_dir / "ressources" / "programme-salon.pdf").write_bytes(b"%PDF-1.4\n")
     problems = check_project(example).problems
     assert [p.format_text() for p in problems if p.file == "fiches/exemple.md"] == []
+
+
+def test_the_staged_tree_also_builds_with_zensical(example: Project, tmp_path: Path) -> None:
+    """Zensical, Material's successor, builds the same staged pages without any plugin."""
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    config, fiche_count = stage_site(example, check_project(example), staging)
+    zensical = Path(sys.executable).parent / "zensical"
+    result = subprocess.run(
+        [str(zensical), "build", "-f", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = staging / "site"
+    fiches = published_front_matter()
+    assert fiche_count == len(fiches)
+    for slug, meta in fiches.items():
+        document = page(site, f"fiches/{slug}")
+        assert document.h1 is not None and document.h1.get_text() == meta["title"]
+        assert document.title is not None and document.title.get_text().startswith(meta["title"])
+    for facet, term, label in taxonomy_terms():
+        document = page(site, f"{facet}/{term}")
+        expected = {s for s, meta in fiches.items() if term in as_list(meta.get(facet))}
+        assert document.h1 is not None and document.h1.get_text() == label
+        assert linked_fiches(document, "ul.fiche-liste") == expected, (facet, term)

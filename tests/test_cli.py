@@ -131,3 +131,13 @@ def test_help_is_french() -> None:
     result = run("--help")
     assert result.returncode == 0
     assert "utilisation :" in result.stdout and "vérifie puis construit le site" in result.stdout
+
+
+def test_build_without_mkdocs_yml_explains_what_is_missing(broken: Path) -> None:
+    """A project without mkdocs.yml gets a French explanation, not a traceback."""
+    (broken / "fiches/terme.md").unlink()
+    (broken / "mkdocs.yml").unlink()
+    result = run("build", "--root", broken)
+    assert result.returncode == 1
+    assert "mkdocs.yml est introuvable" in result.stderr and "site_name" in result.stderr
+    assert "Traceback" not in result.stderr

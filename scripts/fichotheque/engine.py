@@ -16,8 +16,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from .check import CheckResult
 from .fiches import FENCE
 from .files import read_text, write_text
@@ -25,8 +23,8 @@ from .model import build_catalogue
 from .project import Project
 from .reference import render_reference
 from .render import HOME, Site, render_site
+from .siteconfig import ConfigError, write_site_config
 
-THEME_DIR = Path(__file__).parent / "theme"
 SITE_MARKER = ".fichotheque-site"
 
 
@@ -56,6 +54,27 @@ def build_site(
     """Build the site of a checked project and publish it at ``target``."""
     started = time.perf_counter()
     _check_target(project, target, force=force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
+    try:
+        config, fiche_count = stage_site(project, result, staging, include_drafts=include_drafts)
+        warnings = _run_mkdocs(config, staging / "site")
+        (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
+        page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
+        _publish(staging / "site", target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(target, fiche_count, page_count, time.perf_counter() - started, warnings)
+
+
+def stage_site(
+    project: Project, result: CheckResult, staging: Path, *, include_drafts: bool = False
+) -> tuple[Path, int]:
+    """Write the pages and a mkdocs.yml for any Material-compatible engine into ``staging``.
+
+    Returns the path of that mkdocs.yml (its site_dir is ``staging/site``) and the number
+    of fiches staged.
+    """
     catalogue = build_catalogue(
         result.fiches, result.taxonomy, result.glossary, include_drafts=include_drafts
     )
@@ -63,21 +82,9 @@ def build_site(
     reference = render_reference(catalogue)
     site.pages.append(reference)
     site.staff_pages.append(reference.path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
-    try:
-        docs = staging / "docs"
-        _write_docs(project, site, docs)
-        config = _write_config(project, site, docs, staging)
-        warnings = _run_mkdocs(config, staging / "site")
-        (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
-        page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
-        _publish(staging / "site", target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(
-        target, len(catalogue.fiches), page_count, time.perf_counter() - started, warnings
-    )
+    docs = staging / "docs"
+    _write_docs(project, site, docs)
+    return _write_config(project, site, staging), len(catalogue.fiches)
 
 
 def _check_target(project: Project, target: Path, *, force: bool) -> None:
@@ -151,21 +158,16 @@ def _user_pages(project: Project, site: Site) -> list[str]:
     )
 
 
-def _write_config(project: Project, site: Site, docs: Path, staging: Path) -> Path:
-    """A mkdocs.yml that inherits the project's and adds what the build generates."""
+def _write_config(project: Project, site: Site, staging: Path) -> Path:
+    """The staged mkdocs.yml: the project's settings plus the generated navigation."""
     generated_dirs = sorted({page.path.split("/")[0] for page in site.pages if "/" in page.path})
-    config = {
-        "INHERIT": str(project.mkdocs_path.resolve()),
-        "docs_dir": str(docs),
-        "site_dir": str(staging / "site"),
-        "use_directory_urls": True,
-        "theme": {"custom_dir": str(THEME_DIR)},
-        "nav": [*site.nav, *_user_pages(project, site), *site.staff_pages],
-        "not_in_nav": "\n".join(f"/{d}/" for d in generated_dirs),
-    }
-    path = staging / "mkdocs.yml"
-    write_text(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
-    return path
+    nav = [*site.nav, *_user_pages(project, site), *site.staff_pages]
+    try:
+        return write_site_config(
+            project.mkdocs_path, staging, nav, [f"/{d}/" for d in generated_dirs]
+        )
+    except ConfigError as error:
+        raise BuildError(f"mkdocs.yml n'est pas utilisable : {error}") from None
 
 
 class _Collect(logging.Handler):

@@ -1,0 +1,129 @@
+"""The mkdocs.yml of a staged build: the project's settings merged with what is generated.
+
+The result is one self-contained file, with relative paths, that both MkDocs (with
+Material for MkDocs) and Zensical read; Zensical does not follow ``INHERIT``. Tags such
+as ``!ENV`` or ``!!python/name:`` in the project's file are kept as they were written,
+for the engine to resolve.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+THEME_DIR = Path(__file__).parent / "theme"
+OVERRIDES = "overrides"
+
+
+class ConfigError(Exception):
+    """The project's mkdocs.yml cannot be used; the message is French."""
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value written with a YAML tag we do not interpret (``!ENV``, ``!!python/name:``)."""
+
+    tag: str
+    value: Any
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loading, except that unknown tags are kept rather than refused or run."""
+
+
+def _construct_tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Tagged:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        assert isinstance(node, yaml.MappingNode)
+        value = loader.construct_mapping(node, deep=True)
+    return Tagged(node.tag, value)
+
+
+_Loader.add_multi_constructor("", _construct_tagged)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumping that writes ``Tagged`` values back with their tag."""
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_Dumper.add_representer(Tagged, _represent_tagged)
+
+
+def load_project_config(path: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as a mapping; a missing or broken file raises ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"le fichier {path.name} est introuvable : il donne au moins le nom du site "
+            "(« site_name: … ») et le thème (« theme: {name: material, language: fr} »)."
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path.name} ne peut pas être lu ({error}).") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (ligne {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path.name} n'est pas du YAML valable{where}.") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name} doit contenir des réglages « clé: valeur ».")
+    if "INHERIT" in data:
+        raise ConfigError(f"{path.name} utilise INHERIT, que Fichothèque ne suit pas encore.")
+    return data
+
+
+def write_site_config(
+    project_config: Path, staging: Path, nav: list[object], not_in_nav: list[str]
+) -> Path:
+    """Write ``staging/mkdocs.yml`` for the pages already written to ``staging/docs``."""
+    config = load_project_config(project_config)
+    theme = config.get("theme") or {}
+    if isinstance(theme, str):
+        theme = {"name": theme}
+    if not isinstance(theme, dict):
+        raise ConfigError("le réglage « theme » de mkdocs.yml doit être un dictionnaire.")
+    overrides = staging / OVERRIDES
+    shutil.copytree(THEME_DIR, overrides)
+    user_dir = theme.get("custom_dir")
+    if isinstance(user_dir, str):
+        # The project's own overrides win over Fichothèque's, file by file.
+        source = (project_config.parent / user_dir).resolve()
+        if not source.is_dir():
+            raise ConfigError(f"le dossier custom_dir « {user_dir} » de mkdocs.yml n'existe pas.")
+        shutil.copytree(source, overrides, dirs_exist_ok=True)
+    theme["custom_dir"] = OVERRIDES
+    hooks = config.get("hooks")
+    if isinstance(hooks, list):
+        config["hooks"] = [str((project_config.parent / h).resolve()) for h in hooks]
+    config.update(
+        {
+            "docs_dir": "docs",
+            "site_dir": "site",
+            "use_directory_urls": True,
+            "theme": theme,
+            "nav": nav,
+            "not_in_nav": "\n".join(not_in_nav),
+        }
+    )
+    path = staging / "mkdocs.yml"
+    path.write_text(
+        yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return path
