@@ -21,8 +21,7 @@ from .fiches import FENCE
 from .files import read_text, write_text
 from .model import build_catalogue
 from .project import Project
-from .reference import render_reference
-from .render import HOME, Site, render_site
+from .render import HOME, Site, render_reference, render_site
 from .siteconfig import ConfigError, write_site_config
 
 SITE_MARKER = ".fichotheque-site"

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 
-from .model import Catalogue
-from .problems import CODES
-from .render import Page, esc
-from .schema import FIELDS, STATUSES
+from ..model import Catalogue
+from ..problems import CODES
+from ..schema import FIELDS, STATUSES
+from .html import Page, esc
 
 REFERENCE = "reference-des-champs.md"
 

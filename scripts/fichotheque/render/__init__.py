@@ -1,0 +1,14 @@
+"""Plain Markdown pages for the site, with every user string HTML-escaped.
+
+The pages are files any Material-compatible engine (MkDocs with Material for MkDocs,
+or Zensical) renders as they are: no plugin runs at build time. Metadata is written
+as raw HTML blocks, which Markdown passes through untouched, so that a title or a
+partner name is always text and never markup. Links between generated pages are
+computed here as relative URLs, which keeps the site working from a sub-path.
+"""
+
+from .html import HOME, Page
+from .reference import render_reference
+from .site import Site, render_site
+
+__all__ = ["HOME", "Page", "Site", "render_reference", "render_site"]

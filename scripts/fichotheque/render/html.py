@@ -1,0 +1,108 @@
+"""Building blocks of every generated page: paths, relative links, escaping, lists."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import yaml
+
+from ..dates import Period
+from ..fiches import Fiche
+from ..taxonomy import Facet, Term
+from ..text import one_line
+
+HOME = "index.md"
+CATALOGUE = "fiches/index.md"
+GLOSSARY = "glossaire.md"
+
+
+def fiche_path(fiche: Fiche) -> str:
+    """Where a fiche's page is written, relative to the docs folder."""
+    return f"fiches/{fiche.slug}.md"
+
+
+def facet_path(facet: Facet) -> str:
+    """Where a facet's page (its terms and counts) is written."""
+    return f"{facet.key}/index.md"
+
+
+def term_path(facet: Facet, term: Term) -> str:
+    """Where a term's page (its fiches) is written."""
+    return f"{facet.key}/{term.slug}.md"
+
+
+def url_of(path: str) -> str:
+    """The directory URL a page path is served at: ``fiches/a.md`` → ``fiches/a/``."""
+    if not path.endswith(".md"):
+        return path
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index").rstrip("/")
+    return f"{stem}/" if stem else ""
+
+
+def href(from_path: str, to_path: str) -> str:
+    """A relative link from one page to a page or a file, as an escaped attribute value."""
+    origin = url_of(from_path).rstrip("/") or "."
+    target = url_of(to_path)
+    relative = posixpath.relpath(target.rstrip("/") or ".", origin)
+    if target.endswith("/") or not target:
+        relative = "./" if relative == "." else relative + "/"
+    return html.escape(quote(relative), quote=True)
+
+
+def esc(text: str) -> str:
+    """User text made safe to place in HTML, on one line (a blank line would end the block)."""
+    return html.escape(one_line(text), quote=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: its path, its (raw) title and summary, its Markdown body."""
+
+    path: str
+    title: str
+    description: str
+    body: str
+
+    def text(self) -> str:
+        """The page file: front matter with escaped strings, then the body."""
+        meta = {"title": esc(self.title)}
+        if self.description:
+            meta["description"] = esc(self.description)
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**9)
+        return f"---\n{front}---\n\n{self.body.rstrip()}\n"
+
+
+def time_tag(iso: str, text: str) -> str:
+    return f'<time datetime="{esc(iso)}">{esc(text)}</time>'
+
+
+def period_tag(period: Period) -> str:
+    """A date or period as a ``<time>`` element: machine-readable, shown in French."""
+    return time_tag(period.iso(), period.french())
+
+
+def html_list(items: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def fiche_list(page: str, fiches: list[Fiche], *, summaries: bool = True) -> str:
+    items = []
+    for fiche in fiches:
+        item = (
+            f'<a href="{href(page, fiche_path(fiche))}">{esc(fiche.title)}</a> '
+            f'<span class="fiche-date">({period_tag(fiche.period)})</span>'
+        )
+        if summaries:
+            item += f'<br><span class="fiche-resume-court">{esc(fiche.description)}</span>'
+        items.append(f"<li>{item}</li>")
+    return '<ul class="fiche-liste">' + "".join(items) + "</ul>"
+
+
+def count_fiches(n: int) -> str:
+    return f"{n} fiche" + ("s" if n > 1 else "")

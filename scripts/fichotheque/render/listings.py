@@ -1,0 +1,93 @@
+"""Pages that list fiches: term pages, facet pages, the catalogue and the home page."""
+
+from __future__ import annotations
+
+from ..model import Catalogue
+from ..taxonomy import Facet, Group, Term
+from .html import CATALOGUE, HOME, Page, count_fiches, esc, facet_path, fiche_list, href, term_path
+
+LATEST_ON_HOME = 5
+
+
+def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
+    """A term's page: its description and every fiche that carries it, newest first."""
+    page = term_path(facet, term)
+    fiches = catalogue.fiches_with(facet, term)
+    group = next((g for g in facet.groups if g.slug == term.group), None)
+    trail = f'<a href="{href(page, facet_path(facet))}">{esc(facet.label)}</a>'
+    if group:
+        trail += f" · {esc(group.label)}"
+    parts = [
+        f"<h1>{esc(term.label)}</h1>",
+        f'<p class="terme-facette">{trail}</p>',
+    ]
+    if term.description:
+        parts.append(f'<p class="terme-description">{esc(term.description)}</p>')
+    parts.append(f'<p class="terme-compte"><strong>{count_fiches(len(fiches))}</strong></p>')
+    parts.append(
+        fiche_list(page, fiches)
+        if fiches
+        else "<p>Aucune fiche publiée ne porte encore ce terme.</p>"
+    )
+    return Page(page, term.label, term.description, "\n\n".join(parts))
+
+
+def _term_counts(page: str, catalogue: Catalogue, facet: Facet, group: Group | None) -> str:
+    items = []
+    for term in facet.terms_of_group(group):
+        n = len(catalogue.fiches_with(facet, term))
+        items.append(
+            f'<li><a href="{href(page, term_path(facet, term))}">{esc(term.label)}</a> '
+            f'<span class="terme-nombre">({count_fiches(n)})</span></li>'
+        )
+    return '<ul class="facette-termes">' + "".join(items) + "</ul>"
+
+
+def _facet_terms(page: str, catalogue: Catalogue, facet: Facet, level: int) -> str:
+    if not facet.groups:
+        return _term_counts(page, catalogue, facet, None)
+    return "\n".join(
+        f"<h{level}>{esc(group.label)}</h{level}>\n{_term_counts(page, catalogue, facet, group)}"
+        for group in facet.groups
+    )
+
+
+def render_facet(catalogue: Catalogue, facet: Facet) -> Page:
+    """A facet's page: its description and its terms, with how many fiches each has."""
+    page = facet_path(facet)
+    parts = [f"<h1>{esc(facet.label)}</h1>"]
+    if facet.description:
+        parts.append(f"<p>{esc(facet.description)}</p>")
+    parts.append(_facet_terms(page, catalogue, facet, 2))
+    return Page(page, facet.label, facet.description, "\n\n".join(parts))
+
+
+def render_catalogue(catalogue: Catalogue) -> Page:
+    """Every published fiche, newest first."""
+    parts = [
+        "<h1>Toutes les fiches</h1>",
+        f"<p><strong>{count_fiches(len(catalogue.fiches))}</strong>, de la plus récente à la "
+        "plus ancienne.</p>",
+        fiche_list(CATALOGUE, list(catalogue.fiches)),
+    ]
+    return Page(CATALOGUE, "Toutes les fiches", "", "\n\n".join(parts))
+
+
+def render_home(catalogue: Catalogue, intro: str) -> Page:
+    """The home page: the hand-written introduction, then figures, categories and news."""
+    span = catalogue.year_span()
+    figures = f"<strong>{count_fiches(len(catalogue.fiches))}</strong>"
+    if span:
+        figures += f", de {span[0]} à {span[1]}" if span[0] != span[1] else f", en {span[0]}"
+    parts = [
+        intro.strip() or "<h1>Fiches d'activités</h1>",
+        f'<p class="accueil-chiffres">{figures}. '
+        f'<a href="{href(HOME, CATALOGUE)}">Voir toutes les fiches</a>.</p>',
+        "## Parcourir par catégorie",
+    ]
+    for facet in catalogue.taxonomy.facets:
+        parts.append(f'<h3><a href="{href(HOME, facet_path(facet))}">{esc(facet.label)}</a></h3>')
+        parts.append(_facet_terms(HOME, catalogue, facet, 4))
+    parts.append("## Dernières fiches")
+    parts.append(fiche_list(HOME, list(catalogue.fiches[:LATEST_ON_HOME])))
+    return Page(HOME, "Accueil", "", "\n\n".join(parts))

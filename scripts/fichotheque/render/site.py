@@ -1,0 +1,52 @@
+"""Every page of a site, the files beside them and the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Catalogue
+from .fiche import render_fiche, resource_target
+from .glossary import render_glossary
+from .html import CATALOGUE, GLOSSARY, HOME, Page, esc, facet_path
+from .listings import render_catalogue, render_facet, render_home, render_term
+
+
+@dataclass
+class Site:
+    """Every generated page, the files to copy beside them, and the navigation."""
+
+    pages: list[Page] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+    nav: list[object] = field(default_factory=list)
+    staff_pages: list[str] = field(default_factory=list)
+
+
+def render_site(catalogue: Catalogue, root: Path, *, home_intro: str = "") -> Site:
+    """Every page of the site for ``catalogue``; ``home_intro`` is the hand-written home text."""
+    site = Site()
+    for fiche in catalogue.fiches:
+        site.pages.append(render_fiche(catalogue, fiche, root))
+        for resource in fiche.resources:
+            target = resource_target(resource)
+            if target and resource.file and not resource.file.startswith("docs/"):
+                site.files[target] = root / resource.file
+    for facet in catalogue.taxonomy.facets:
+        site.pages.append(render_facet(catalogue, facet))
+        site.pages.extend(render_term(catalogue, facet, term) for term in facet.terms)
+    site.pages.append(render_catalogue(catalogue))
+    site.pages.append(render_home(catalogue, home_intro))
+    if catalogue.glossary.entries:
+        site.pages.append(render_glossary(catalogue))
+    site.nav = [
+        {"Accueil": HOME},
+        {"Toutes les fiches": CATALOGUE},
+        {
+            "Parcourir": [
+                {esc(facet.label): facet_path(facet)} for facet in catalogue.taxonomy.facets
+            ]
+        },
+    ]
+    if catalogue.glossary.entries:
+        site.nav.append({"Glossaire": GLOSSARY})
+    return site
