@@ -19,6 +19,7 @@ from pathlib import Path
 from .check import CheckResult
 from .fiches import FENCE
 from .files import read_text, write_text
+from .history import last_changes
 from .model import build_catalogue
 from .project import Project
 from .render import HOME, Site, render_reference, render_site
@@ -75,7 +76,11 @@ def stage_site(
     of fiches staged.
     """
     catalogue = build_catalogue(
-        result.fiches, result.taxonomy, result.glossary, include_drafts=include_drafts
+        result.fiches,
+        result.taxonomy,
+        result.glossary,
+        include_drafts=include_drafts,
+        changed=last_changes(project.root, project.relative(project.fiches_dir)),
     )
     site = render_site(catalogue, project.root, home_intro=_home_intro(project))
     reference = render_reference(catalogue)

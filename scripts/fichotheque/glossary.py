@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .files import read_text
@@ -52,6 +53,15 @@ class Glossary:
     def entry(self, term: str) -> Entry | None:
         """The entry for ``term`` as written, or None."""
         return next((entry for entry in self.entries if entry.term == term), None)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """Matches any term of the glossary as a whole word, the longest first."""
+        terms = sorted((entry.term for entry in self.entries), key=len, reverse=True)
+        if not terms:
+            return None
+        alternatives = "|".join(re.escape(term) for term in terms)
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def load_glossary(path: Path, file: str) -> tuple[Glossary, list[Problem]]:

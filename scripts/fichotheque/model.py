@@ -1,13 +1,23 @@
-"""The catalogue: the fiches to publish, ordered, with their terms and relations."""
+"""The catalogue: the fiches to publish, ordered, with their terms and relations.
+
+Everything a page needs to know about other fiches (who carries a term, which fiches
+are related, which acronyms a fiche uses, which fiche comes before it) is computed
+once here, with indexes, so that rendering stays linear in the number of fiches.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .fiches import Fiche
-from .glossary import Glossary
+from .glossary import Glossary, Meaning
 from .taxonomy import Facet, Taxonomy, Term
 from .validate import resolve_related
+
+SIMILAR_COUNT = 3
 
 
 def newest_first(fiches: list[Fiche]) -> list[Fiche]:
@@ -28,14 +38,39 @@ class Catalogue:
     glossary: Glossary
     fiches: tuple[Fiche, ...]
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    similar: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    acronyms: dict[str, tuple[Meaning, ...]] = field(default_factory=dict)
+    changed: dict[str, dt.date] = field(default_factory=dict)
+    _by_slug: dict[str, Fiche] = field(default_factory=dict, repr=False)
+    _by_number: dict[int, Fiche] = field(default_factory=dict, repr=False)
+    _by_term: dict[tuple[str, str], list[Fiche]] = field(default_factory=dict, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
 
     def fiche(self, slug: str) -> Fiche | None:
         """The published fiche with this slug, or None."""
-        return next((f for f in self.fiches if f.slug == slug), None)
+        return self._by_slug.get(slug)
+
+    def fiche_numbered(self, number: int) -> Fiche | None:
+        """The published fiche with this number, or None."""
+        return self._by_number.get(number)
 
     def fiches_with(self, facet: Facet, term: Term) -> list[Fiche]:
         """The fiches that carry ``term``, newest first."""
-        return [f for f in self.fiches if term.slug in f.terms_of(facet.key)]
+        return self._by_term.get((facet.key, term.slug), [])
+
+    def older(self, fiche: Fiche) -> Fiche | None:
+        """The fiche just before this one in chronological order."""
+        index = self._position[fiche.slug] + 1
+        return self.fiches[index] if index < len(self.fiches) else None
+
+    def newer(self, fiche: Fiche) -> Fiche | None:
+        """The fiche just after this one in chronological order."""
+        index = self._position[fiche.slug] - 1
+        return self.fiches[index] if index >= 0 else None
+
+    def fiches_using(self, meaning: Meaning) -> list[Fiche]:
+        """The fiches whose text uses this glossary meaning, newest first."""
+        return [f for f in self.fiches if meaning in self.acronyms.get(f.slug, ())]
 
     def year_span(self) -> tuple[int, int] | None:
         """The first and last year any fiche covers."""
@@ -48,8 +83,90 @@ class Catalogue:
 
 
 def build_catalogue(
-    fiches: list[Fiche], taxonomy: Taxonomy, glossary: Glossary, *, include_drafts: bool = False
+    fiches: list[Fiche],
+    taxonomy: Taxonomy,
+    glossary: Glossary,
+    *,
+    include_drafts: bool = False,
+    changed: dict[str, dt.date] | None = None,
 ) -> Catalogue:
-    """The catalogue of a checked project; drafts are left out unless asked for."""
-    shown = [f for f in fiches if include_drafts or not f.is_draft]
-    return Catalogue(taxonomy, glossary, tuple(newest_first(shown)), resolve_related(shown))
+    """The catalogue of a checked project; drafts are left out unless asked for.
+
+    ``changed`` maps fiche files to the day they last changed (from git), if known.
+    """
+    shown = newest_first([f for f in fiches if include_drafts or not f.is_draft])
+    by_term: dict[tuple[str, str], list[Fiche]] = defaultdict(list)
+    for fiche in shown:
+        for facet_key, slugs in fiche.terms:
+            for slug in slugs:
+                by_term[(facet_key, slug)].append(fiche)
+    related = resolve_related(shown)
+    changed = changed or {}
+    return Catalogue(
+        taxonomy,
+        glossary,
+        tuple(shown),
+        related,
+        _similar(shown, by_term, related),
+        {f.slug: used_meanings(f, glossary) for f in shown},
+        {f.slug: changed[f.file] for f in shown if f.file in changed},
+        {f.slug: f for f in shown},
+        {f.number: f for f in shown if f.number is not None},
+        dict(by_term),
+        {f.slug: index for index, f in enumerate(shown)},
+    )
+
+
+def _similar(
+    fiches: list[Fiche],
+    by_term: dict[tuple[str, str], list[Fiche]],
+    related: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """For each fiche, the fiches sharing the most telling terms with it.
+
+    A shared term weighs more the rarer it is (its inverse document frequency); terms
+    carried by more than half the fiches tell nothing apart and are skipped, which also
+    keeps the work far below comparing every pair.
+    """
+    total = len(fiches)
+    weights = {
+        key: math.log(total / len(carriers))
+        for key, carriers in by_term.items()
+        if len(carriers) * 2 <= total
+    }
+    result = {}
+    for fiche in fiches:
+        scores: dict[str, float] = defaultdict(float)
+        for facet_key, slugs in fiche.terms:
+            for slug in slugs:
+                weight = weights.get((facet_key, slug))
+                if weight is None:
+                    continue
+                for other in by_term[(facet_key, slug)]:
+                    scores[other.slug] += weight
+        excluded = {fiche.slug, *related.get(fiche.slug, ())}
+        ranked = sorted(
+            (slug for slug in scores if slug not in excluded), key=lambda s: (-scores[s], s)
+        )
+        result[fiche.slug] = tuple(ranked[:SIMILAR_COUNT])
+    return result
+
+
+def used_meanings(fiche: Fiche, glossary: Glossary) -> tuple[Meaning, ...]:
+    """The glossary meanings a fiche's text uses, honouring the meaning it chose.
+
+    An ambiguous term the fiche did not settle keeps all its meanings (the check warns).
+    """
+    pattern = glossary.pattern
+    if pattern is None:
+        return ()
+    text = "\n".join((fiche.title, fiche.description, fiche.body))
+    found = {match.group(0) for match in pattern.finditer(text)}
+    chosen = dict(fiche.acronyms)
+    meanings: list[Meaning] = []
+    for entry in glossary.entries:
+        if entry.term not in found:
+            continue
+        choice = chosen.get(entry.term)
+        meanings += [m for m in entry.meanings if choice is None or m.id == choice]
+    return tuple(meanings)

@@ -17,6 +17,7 @@ import yaml
 
 THEME_DIR = Path(__file__).parent / "theme"
 OVERRIDES = "overrides"
+REQUIRED_EXTENSIONS = ("abbr", "attr_list", "toc")
 
 
 class ConfigError(Exception):
@@ -109,6 +110,13 @@ def write_site_config(
             raise ConfigError(f"le dossier custom_dir « {user_dir} » de mkdocs.yml n'existe pas.")
         shutil.copytree(source, overrides, dirs_exist_ok=True)
     theme["custom_dir"] = OVERRIDES
+    extensions = config.get("markdown_extensions") or []
+    if not isinstance(extensions, list):
+        raise ConfigError("le réglage « markdown_extensions » de mkdocs.yml doit être une liste.")
+    names = {e if isinstance(e, str) else next(iter(e), None) for e in extensions}
+    # Fiche pages define abbreviations (acronym tooltips); without the extension they
+    # would show as text.
+    config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
     hooks = config.get("hooks")
     if isinstance(hooks, list):
         config["hooks"] = [str((project_config.parent / h).resolve()) for h in hooks]

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..dates import MONTHS
 from ..fiches import Fiche, Resource
+from ..glossary import Meaning
 from ..model import Catalogue
 from ..schema import FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
+from ..text import one_line
+from ..validate import FICHE_REFERENCE
 from .html import (
+    GLOSSARY,
     Page,
     esc,
     fiche_list,
     fiche_path,
     href,
     html_list,
+    period_tag,
     term_path,
     time_tag,
 )
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def resource_target(resource: Resource) -> str | None:
@@ -33,6 +43,10 @@ def resource_target(resource: Resource) -> str | None:
 
 def _meta_row(key: str, value_html: str) -> str:
     return f"<dt>{esc(FIELDS_BY_KEY[key].label)}</dt><dd>{value_html}</dd>"
+
+
+def _day(day: dt.date) -> str:
+    return time_tag(day.isoformat(), f"{day.day} {MONTHS[day.month - 1]} {day.year}")
 
 
 def _term_links(page: str, facet: Facet, slugs: tuple[str, ...]) -> str:
@@ -50,9 +64,8 @@ def _term_links(page: str, facet: Facet, slugs: tuple[str, ...]) -> str:
     for group in facet.groups:
         in_group = [t for t in chosen if t.group == group.slug]
         if in_group:
-            parts.append(
-                f'<span class="fiche-groupe">{esc(group.label)} :</span> {links(in_group)}'
-            )
+            label = f'<span class="fiche-groupe">{esc(group.label)} :</span>'
+            parts.append(f"{label} {links(in_group)}")
     return "<br>".join(parts)
 
 
@@ -68,7 +81,44 @@ def _size(path: Path) -> str:
 def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -> Page:
     """A fiche's page: title, summary, metadata, categories, body, resources, sources, links."""
     page = fiche_path(fiche)
-    rows = [_meta_row("date", time_tag(fiche.period.iso(), fiche.period.french()))]
+    parts = [f'<h1 class="fiche-titre">{esc(fiche.title)}</h1>']
+    if fiche.is_draft:
+        parts.append(
+            '<p class="fiche-brouillon" role="note"><strong>Brouillon</strong> : cette fiche '
+            "n'est pas publiée ; elle n'apparaît que dans l'aperçu local.</p>"
+        )
+    parts += [
+        f'<p class="fiche-resume">{esc(fiche.description)}</p>',
+        _metadata(catalogue, fiche),
+    ]
+    categories = [
+        f"<dt>{esc(facet.label)}</dt><dd>{_term_links(page, facet, fiche.terms_of(facet.key))}</dd>"
+        for facet in catalogue.taxonomy.facets
+        if fiche.terms_of(facet.key)
+    ]
+    if categories:
+        parts.append(
+            '<nav class="fiche-categories" aria-label="Catégories de la fiche">'
+            "<dl>" + "".join(categories) + "</dl></nav>"
+        )
+    parts.append(link_fiche_references(catalogue, fiche))
+    if fiche.resources:
+        items = "".join(_resource_item(page, r, root) for r in fiche.resources)
+        parts += ["## Ressources à télécharger", f'<ul class="fiche-ressources">{items}</ul>']
+    if fiche.sources:
+        items = "".join(_source_item(s.title, s.url, s.date) for s in fiche.sources)
+        parts += ["## Sources", f'<ul class="fiche-sources">{items}</ul>']
+    meanings = catalogue.acronyms.get(fiche.slug, ())
+    if meanings:
+        parts += ["## Sigles et vocabulaire", _acronyms_box(page, meanings)]
+    parts += _related(catalogue, fiche, page)
+    parts.append(_neighbours(catalogue, fiche, page))
+    parts.append(_abbreviations(meanings))
+    return Page(page, fiche.title, fiche.description, "\n\n".join(p for p in parts if p))
+
+
+def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
+    rows = [_meta_row("date", period_tag(fiche.period))]
     if fiche.number is not None:
         rows.append(_meta_row("numero", str(fiche.number)))
     rows.append(_meta_row("organisation", esc(fiche.organisation)))
@@ -81,48 +131,109 @@ def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -
     if fiche.funding:
         rows.append(_meta_row("financements", html_list(esc(p) for p in fiche.funding)))
     if fiche.reviewed:
-        day = fiche.reviewed
-        rows.append(
-            _meta_row(
-                "verifie_le",
-                time_tag(day.isoformat(), f"{day.day} {MONTHS[day.month - 1]} {day.year}"),
-            )
+        rows.append(_meta_row("verifie_le", _day(fiche.reviewed)))
+    changed = catalogue.changed.get(fiche.slug)
+    if changed:
+        rows.append(f"<dt>Modifiée le</dt><dd>{_day(changed)}</dd>")
+    return '<dl class="fiche-meta">' + "".join(rows) + "</dl>"
+
+
+def link_fiche_references(catalogue: Catalogue, fiche: Fiche) -> str:
+    """The body with each « Fiche 37 » that names a published fiche turned into a link.
+
+    Code blocks and text already inside a link are left as they are.
+    """
+    page_dir = posixpath.dirname(fiche_path(fiche))
+
+    def link(match: re.Match[str]) -> str:
+        target = catalogue.fiche_numbered(int(match.group(1)))
+        if target is None or target is fiche:
+            return match.group(0)
+        return f"[{match.group(0)}]({posixpath.relpath(fiche_path(target), page_dir)})"
+
+    lines, fenced = [], False
+    for line in fiche.body.strip().split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = _outside_links(line, link)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_LINK_OR_CODE = re.compile(r"\[[^\]]*\]\([^)]*\)|`[^`]*`|<[^>]+>")
+
+
+def _outside_links(line: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """Apply the reference substitution to the parts of a line outside links and code."""
+    pieces, last = [], 0
+    for match in _LINK_OR_CODE.finditer(line):
+        pieces.append(FICHE_REFERENCE.sub(replace, line[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(FICHE_REFERENCE.sub(replace, line[last:]))
+    return "".join(pieces)
+
+
+def _acronyms_box(page: str, meanings: tuple[Meaning, ...]) -> str:
+    items = []
+    for meaning in meanings:
+        text = esc(meaning.expansion or meaning.definition)
+        if meaning.context:
+            text += f' <span class="glossaire-contexte">({esc(meaning.context)})</span>'
+        link = f"{href(page, GLOSSARY)}#{esc(meaning.id)}"
+        items.append(
+            f'<dt><a href="{link}"><abbr>{esc(meaning.term)}</abbr></a></dt><dd>{text}</dd>'
         )
-    categories = [
-        f"<dt>{esc(facet.label)}</dt><dd>{_term_links(page, facet, fiche.terms_of(facet.key))}</dd>"
-        for facet in catalogue.taxonomy.facets
-        if fiche.terms_of(facet.key)
-    ]
-    parts = [
-        f'<h1 class="fiche-titre">{esc(fiche.title)}</h1>',
-        f'<p class="fiche-resume">{esc(fiche.description)}</p>',
-        '<dl class="fiche-meta">' + "".join(rows) + "</dl>",
-    ]
-    if categories:
-        parts.append(
-            '<nav class="fiche-categories" aria-label="Catégories de la fiche">'
-            "<dl>" + "".join(categories) + "</dl></nav>"
+    return '<dl class="fiche-sigles">' + "".join(items) + "</dl>"
+
+
+def _abbreviations(meanings: tuple[Meaning, ...]) -> str:
+    """Markdown abbreviation definitions: every use of a term in the body gets a tooltip."""
+    by_term: dict[str, list[str]] = {}
+    for meaning in meanings:
+        by_term.setdefault(meaning.term, []).append(
+            one_line(meaning.expansion or meaning.definition)
         )
-    parts.append(fiche.body.strip())
-    if fiche.resources:
-        parts.append("## Ressources à télécharger")
-        parts.append(
-            '<ul class="fiche-ressources">'
-            + "".join(_resource_item(page, r, root) for r in fiche.resources)
-            + "</ul>"
+    return "\n".join(f"*[{term}]: {' ou '.join(texts)}" for term, texts in by_term.items())
+
+
+def _related(catalogue: Catalogue, fiche: Fiche, page: str) -> list[str]:
+    named = [catalogue.fiche(slug) for slug in catalogue.related.get(fiche.slug, ())]
+    similar = [catalogue.fiche(slug) for slug in catalogue.similar.get(fiche.slug, ())]
+    parts = []
+    if any(named):
+        parts += ["## Fiches liées", fiche_list(page, [f for f in named if f], summaries=False)]
+    if any(similar):
+        parts += [
+            "## Fiches proches",
+            '<p class="fiches-proches-explication">Elles partagent le plus de catégories '
+            "avec celle-ci.</p>",
+            fiche_list(page, [f for f in similar if f], summaries=False),
+        ]
+    return parts
+
+
+def _neighbours(catalogue: Catalogue, fiche: Fiche, page: str) -> str:
+    links = []
+    older, newer = catalogue.older(fiche), catalogue.newer(fiche)
+    if older:
+        links.append(
+            f'<a class="fiche-precedente" href="{href(page, fiche_path(older))}" rel="prev">'
+            f"← Fiche précédente : {esc(older.title)} ({period_tag(older.period)})</a>"
         )
-    if fiche.sources:
-        parts.append("## Sources")
-        parts.append(
-            '<ul class="fiche-sources">'
-            + "".join(_source_item(s.title, s.url, s.date) for s in fiche.sources)
-            + "</ul>"
+    if newer:
+        links.append(
+            f'<a class="fiche-suivante" href="{href(page, fiche_path(newer))}" rel="next">'
+            f"Fiche suivante : {esc(newer.title)} ({period_tag(newer.period)}) →</a>"
         )
-    related = [catalogue.fiche(slug) for slug in catalogue.related.get(fiche.slug, ())]
-    if any(related):
-        parts.append("## Fiches liées")
-        parts.append(fiche_list(page, [f for f in related if f is not None], summaries=False))
-    return Page(page, fiche.title, fiche.description, "\n\n".join(parts))
+    if not links:
+        return ""
+    return (
+        '<nav class="fiche-voisines" aria-label="Fiches voisines dans le temps">'
+        + "".join(links)
+        + "</nav>"
+    )
 
 
 def _resource_item(page: str, resource: Resource, root: Path | None) -> str:
