@@ -21,11 +21,11 @@ SIMILAR_COUNT = 3
 
 
 def newest_first(fiches: list[Fiche]) -> list[Fiche]:
-    """Fiches by date, the most recent first; same dates by title."""
+    """Fiches by the day they started, the most recent first; then by end, then by title."""
     by_title = sorted(fiches, key=lambda f: (f.title.casefold(), f.slug))
     return sorted(
         by_title,
-        key=lambda f: (f.period.end.last_day, f.period.start.first_day),
+        key=lambda f: (f.period.start.first_day, f.period.end.last_day),
         reverse=True,
     )
 
