@@ -114,3 +114,21 @@ def test_similar_fiches_share_a_category(built_example: tuple[Project, BuildRepo
         for link in heading.find_next("ul").find_all("a"):
             other = Path(urlsplit(link["href"]).path).name
             assert terms(meta) & terms(fiches[other]), (slug, other)
+
+
+def test_glossary_lists_every_entry_with_the_fiches_using_it(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """The glossary shows every term, and each meaning links the fiches whose box cites it."""
+    project, _ = built_example
+    document = page(project.site_dir, "glossaire")
+    terms = [dt.get_text() for dt in document.select("dl.glossaire > dt")]
+    assert sorted(terms) == sorted(glossary_data())
+    cited: dict[str, set[str]] = {}
+    for slug in published_front_matter():
+        box = page(project.site_dir, f"fiches/{slug}").select_one("dl.fiche-sigles")
+        for link in box.find_all("a") if box else []:
+            cited.setdefault(urlsplit(link["href"]).fragment, set()).add(slug)
+    for meaning in document.select("dl.glossaire > dd"):
+        users = {Path(urlsplit(a["href"]).path).name for a in meaning.select(".glossaire-fiches a")}
+        assert users == cited.get(meaning["id"], set()), meaning["id"]
