@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
 from .glossary import Glossary, load_glossary
 from .problems import Problem, Severity, sort_problems
 from .project import Project
 from .taxonomy import Taxonomy, load_taxonomy
-from .validate import Checked, Context, validate_catalogue, validate_fiche
+from .validate import Checked, Context, validate_fiche
 
 
 @dataclass
@@ -29,11 +30,12 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
     taxonomy, problems = load_taxonomy(
         project.taxonomy_path, project.relative(project.taxonomy_path)
     )
+    usable = not any(p.severity is Severity.ERROR for p in problems)
     glossary, glossary_problems = load_glossary(
         project.glossary_path, project.relative(project.glossary_path)
     )
     problems += glossary_problems
-    context = Context(project.root, taxonomy, glossary, today)
+    context = Context(project.root, taxonomy, glossary, today, taxonomy_usable=usable)
     paths = find_fiche_files(project.fiches_dir)
     if not paths:
         problems.append(
@@ -61,6 +63,5 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         if item is not None:
             checked.append(item)
     problems += validate_catalogue(checked)
-    return CheckResult(
-        taxonomy, glossary, [item.fiche for item in checked], sort_problems(problems)
-    )
+    fiches = [item.fiche for item in checked if item.fiche is not None]
+    return CheckResult(taxonomy, glossary, fiches, sort_problems(problems))

@@ -22,7 +22,7 @@ MONTHS = (
     "décembre",
 )
 EARLIEST_YEAR = 1800
-_DATE = r"\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?"
+_DATE = r"[0-9]{4}(?:-[0-9]{1,2}(?:-[0-9]{1,2})?)?"
 _SINGLE = re.compile(rf"^({_DATE})$")
 _PERIOD = re.compile(rf"^({_DATE})(?:\s*[–—/]\s*|\s+-\s+|-|\s+(?:à|au)\s+)({_DATE})$")
 

@@ -12,10 +12,10 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .crosscheck import resolve_related
 from .fiches import Fiche
 from .glossary import Glossary, Meaning
 from .taxonomy import Facet, Taxonomy, Term
-from .validate import resolve_related
 
 SIMILAR_COUNT = 3
 

@@ -50,3 +50,21 @@ def quote_list(items: Iterable[str]) -> str:
 def one_line(text: str) -> str:
     """Every run of white space, newlines included, as one space."""
     return " ".join(text.split())
+
+
+# Characters nobody types on purpose: control characters (tab and newline aside), the
+# line separators that YAML counts as line breaks, lone surrogates and non-characters.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def describe_character(char: str) -> str:
+    """« U+2028 » and, when it has one, its usual name."""
+    names = {
+        "\x00": "octet nul",
+        "\u2028": "séparateur de ligne",
+        "\u2029": "séparateur de paragraphe",
+        "\x85": "saut de ligne Unicode",
+        "\x1b": "échappement",
+    }
+    code = f"U+{ord(char):04X}"
+    return f"{code} ({names[char]})" if char in names else code

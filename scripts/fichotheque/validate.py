@@ -26,22 +26,23 @@ from .fiches import Fiche, RawFiche, Resource, Source
 from .glossary import Glossary
 from .problems import Problem, Severity
 from .reading import Reader
+from .references import find_references, reference_number
 from .schema import (
     FIELDS,
     RESOURCE_KEYS,
     SOURCE_KEYS,
+    STATUS_DRAFT,
     STATUS_PUBLISHED,
     STATUSES,
     Kind,
 )
 from .taxonomy import Facet, Taxonomy
 from .text import SLUG_PATTERN, quote_list, suggest
-from .yamlnodes import Mapping, Mark, Node, Scalar, describe
+from .yamlnodes import Mapping, Mark, Node, Scalar, describe, forbidden_characters
 
 T = TypeVar("T")
 
 RESERVED_SLUGS = {"index"}
-FICHE_REFERENCE = re.compile(r"\b[Ff]iches?\s+(?:n°\s*)?(\d+)\b")
 _STATUS_SPELLINGS = {
     **{status: status for status in STATUSES},
     "publie": STATUS_PUBLISHED,
@@ -59,6 +60,9 @@ class Context:
     taxonomy: Taxonomy
     glossary: Glossary
     today: dt.date
+    # False when taxonomy.yml itself has errors: its facet keys are then unknown, and
+    # calling every facet of every fiche an unknown key would bury the real cause.
+    taxonomy_usable: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,13 +75,22 @@ class BodyReference:
 
 @dataclass(frozen=True)
 class Checked:
-    """One fiche after the single-file checks, with what the collection must resolve."""
+    """One fiche after the single-file checks, with what the collection must resolve.
 
-    fiche: Fiche
+    ``fiche`` is None when a required field is unusable; the identity (slug, number,
+    status) and the references are still kept, so that the collection checks see
+    every file.
+    """
+
+    file: str
+    slug: str
+    number: int | None
+    is_draft: bool
     related_nodes: tuple[Scalar, ...]
     body_references: tuple[BodyReference, ...]
     number_node: Scalar | None
     slug_node: Scalar | None
+    fiche: Fiche | None
 
 
 def validate_fiche(raw: RawFiche, context: Context) -> tuple[Checked | None, list[Problem]]:
@@ -85,111 +98,6 @@ def validate_fiche(raw: RawFiche, context: Context) -> tuple[Checked | None, lis
     reader = _FicheReader(raw.file, context)
     checked = reader.read(raw)
     return checked, reader.problems
-
-
-def validate_catalogue(checked: list[Checked]) -> list[Problem]:
-    """Check what needs the whole collection: unique numbers and slugs, references."""
-    problems: list[Problem] = []
-    by_number: dict[int, Checked] = {}
-    by_slug: dict[str, Checked] = {}
-    for item in checked:
-        fiche = item.fiche
-        if fiche.number is not None:
-            first = by_number.setdefault(fiche.number, item)
-            if first is not item:
-                problems.append(
-                    _problem(
-                        fiche.file,
-                        item.number_node,
-                        "numero-duplique",
-                        "numero",
-                        f"Le numéro {fiche.number} est déjà celui de « {first.fiche.file} ».",
-                        "Donnez un autre numéro à l'une des deux fiches.",
-                    )
-                )
-        first = by_slug.setdefault(fiche.slug, item)
-        if first is not item:
-            problems.append(
-                _problem(
-                    fiche.file,
-                    item.slug_node,
-                    "slug-duplique",
-                    "slug",
-                    f"L'adresse « {fiche.slug} » est déjà celle de « {first.fiche.file} ».",
-                    "Renommez le fichier ou donnez un « slug: » différent à l'une des deux fiches.",
-                )
-            )
-    slugs = {slug: slug for slug in by_slug}
-    for item in checked:
-        for node in item.related_nodes:
-            target = _resolve(node.value.strip(), by_number, by_slug)
-            if target is None:
-                guess = suggest(node.value, slugs)
-                problems.append(
-                    _problem(
-                        item.fiche.file,
-                        node,
-                        "fiche-liee-inconnue",
-                        "fiches_liees",
-                        f"« {node.value} » ne correspond à aucune fiche "
-                        "(ni nom de fichier, ni numéro).",
-                        f"Vouliez-vous dire « {guess} » ?"
-                        if guess
-                        else "Indiquez le nom d'un fichier de fiches/ sans « .md », ou un numéro.",
-                    )
-                )
-            elif target.fiche.is_draft and not item.fiche.is_draft:
-                problems.append(
-                    _problem(
-                        item.fiche.file,
-                        node,
-                        "fiche-liee-brouillon",
-                        "fiches_liees",
-                        f"« {node.value} » est un brouillon : le lien ne sera pas publié.",
-                        "Publiez l'autre fiche ou retirez le lien.",
-                        Severity.WARNING,
-                    )
-                )
-        for reference in item.body_references:
-            if reference.number not in by_number:
-                problems.append(
-                    Problem(
-                        item.fiche.file,
-                        reference.mark.line,
-                        reference.mark.column,
-                        "reference-fiche-inconnue",
-                        Severity.WARNING,
-                        "corps",
-                        f"Le texte cite « Fiche {reference.number} », mais aucune fiche ne porte "
-                        "ce numéro.",
-                        "Corrigez le numéro, ou donnez « numero: "
-                        f"{reference.number} » à la fiche citée.",
-                    )
-                )
-    return problems
-
-
-def resolve_related(fiches: list[Fiche]) -> dict[str, tuple[str, ...]]:
-    """For each fiche slug, the slugs its ``fiches_liees`` point to (numbers resolved)."""
-    by_number = {f.number: f.slug for f in fiches if f.number is not None}
-    slugs = {f.slug for f in fiches}
-    result = {}
-    for fiche in fiches:
-        targets = []
-        for ref in fiche.related:
-            slug = by_number.get(int(ref)) if ref.isdigit() else ref
-            if slug in slugs and slug not in targets:
-                targets.append(slug)
-        result[fiche.slug] = tuple(targets)
-    return result
-
-
-def _resolve(
-    ref: str, by_number: dict[int, Checked], by_slug: dict[str, Checked]
-) -> Checked | None:
-    if ref.isdigit():
-        return by_number.get(int(ref))
-    return by_slug.get(ref)
 
 
 def _problem(
@@ -215,8 +123,9 @@ class _FicheReader(Reader):
         if front is None:
             return None
         taxonomy = self.context.taxonomy
-        allowed = [spec.key for spec in FIELDS] + [facet.key for facet in taxonomy.facets]
-        self.check_keys(front, allowed, "", "d'une fiche")
+        if self.context.taxonomy_usable:
+            allowed = [spec.key for spec in FIELDS] + [facet.key for facet in taxonomy.facets]
+            self.check_keys(front, allowed, "", "d'une fiche")
         required = [spec.key for spec in FIELDS if spec.required]
         required += [facet.key for facet in taxonomy.facets if facet.required]
         self.require(front, required, "", "dans cette fiche")
@@ -242,70 +151,77 @@ class _FicheReader(Reader):
         terms = tuple(
             (facet.key, self._facet(front.get(facet.key), facet)) for facet in taxonomy.facets
         )
-        body = raw.body.strip()
-        if not body:
-            self.report(
-                raw.body_mark,
-                "corps-vide",
-                "corps",
-                "Le texte de la fiche est vide : il n'y a rien après l'en-tête.",
-                "Décrivez l'activité sous la ligne « --- » : contexte, déroulement, résultats.",
-            )
+        self._check_body(raw)
         acronyms = values.get("sigles") or {}
         assert isinstance(acronyms, dict)
         self._check_ambiguous_acronyms(raw, acronyms)
 
-        title, description = values.get("title"), values.get("description")
-        period, organisation = values.get("date"), values.get("organisation")
-        if not (
-            isinstance(title, str)
-            and isinstance(description, str)
-            and isinstance(period, Period)
-            and isinstance(organisation, str)
-        ):
-            return None
-        slug = values.get("slug") or raw.slug
-        assert isinstance(slug, str)
+        read = _Values(values)
+        slug = read.one("slug", str) or raw.slug
         slug_node = front.get("slug")
-        if slug in RESERVED_SLUGS or not slug:
+        if slug in RESERVED_SLUGS:
             self.report(
-                slug_node or Mark(0, 0),
-                "slug-reserve",
-                "slug",
+                slug_node or Mark(0, 0), "slug-reserve", "slug",
                 f"L'adresse « {slug} » est réservée par le site.",
                 "Renommez le fichier ou donnez un autre « slug: ».",
-            )
-        read = _Values(values)
+            )  # fmt: skip
+        elif not slug:
+            self.report(
+                Mark(0, 0), "slug-invalide", "slug",
+                "Le nom du fichier ne contient ni lettre ni chiffre : la fiche n'aurait pas "
+                "d'adresse.",
+                "Renommez le fichier avec des lettres, par exemple « 2024-atelier.md ».",
+            )  # fmt: skip
         related_nodes = tuple(read.items("fiches_liees", Scalar))
-        fiche = Fiche(
-            file=raw.file,
-            slug=slug,
-            title=title,
-            description=description,
-            period=period,
-            organisation=organisation,
-            body=raw.body,
-            number=read.one("numero", int),
-            status=read.one("statut", str) or STATUS_PUBLISHED,
-            places=read.items("lieux", str),
-            region=read.one("region", str) or "",
-            partners=read.items("partenaires", str),
-            funding=read.items("financements", str),
-            resources=read.items("ressources", Resource),
-            sources=read.items("sources", Source),
-            related=tuple(node.value.strip() for node in related_nodes),
-            reviewed=read.one("verifie_le", dt.date),
-            acronyms=tuple(sorted(acronyms.items())),
-            terms=terms,
-        )
         number_node = front.get("numero")
+        status = read.one("statut", str) or STATUS_PUBLISHED
+        title, description = read.one("title", str), read.one("description", str)
+        period, organisation = read.one("date", Period), read.one("organisation", str)
+        fiche = None
+        if title and description and period and organisation:
+            fiche = Fiche(
+                file=raw.file,
+                slug=slug,
+                title=title,
+                description=description,
+                period=period,
+                organisation=organisation,
+                body=raw.body,
+                number=read.one("numero", int),
+                status=status,
+                places=read.items("lieux", str),
+                region=read.one("region", str) or "",
+                partners=read.items("partenaires", str),
+                funding=read.items("financements", str),
+                resources=read.items("ressources", Resource),
+                sources=read.items("sources", Source),
+                related=tuple(node.value.strip() for node in related_nodes),
+                reviewed=read.one("verifie_le", dt.date),
+                acronyms=tuple(sorted(acronyms.items())),
+                terms=terms,
+            )
         return Checked(
-            fiche,
+            raw.file,
+            slug,
+            read.one("numero", int),
+            status == STATUS_DRAFT,
             related_nodes,
             tuple(self._body_references(raw)),
             number_node if isinstance(number_node, Scalar) else None,
             slug_node if isinstance(slug_node, Scalar) else None,
+            fiche,
         )
+
+    def _check_body(self, raw: RawFiche) -> None:
+        if not raw.body.strip():
+            last_line = max(raw.body_mark.line - 1, 1) if not raw.body else raw.body_mark.line
+            self.report(
+                Mark(last_line, 1), "corps-vide", "corps",
+                "Le texte de la fiche est vide : il n'y a rien après l'en-tête.",
+                "Décrivez l'activité sous la ligne « --- » : contexte, déroulement, résultats.",
+            )  # fmt: skip
+        offset = raw.body_mark.line - 1
+        self.problems.extend(forbidden_characters(raw.body, self.file, line_offset=offset))
 
     # Field readers: each reports its own problems and returns None when unusable.
 
@@ -379,16 +295,16 @@ class _FicheReader(Reader):
         text = self.text(node, field)
         if text is None:
             return None
-        if not text.isascii() or not text.isdigit() or int(text) == 0:
+        number = reference_number(text)
+        if number is None or number == 0:
             self.report(
-                node,
-                "numero-invalide",
-                field,
-                f"« {text} » n'est pas un numéro de fiche : un nombre entier positif est attendu.",
+                node, "numero-invalide", field,
+                f"« {text[:40]} » n'est pas un numéro de fiche : un nombre entier positif, "
+                "d'au plus neuf chiffres, est attendu.",
                 "Écrivez seulement des chiffres, par exemple « numero: 37 ».",
-            )
+            )  # fmt: skip
             return None
-        return int(text)
+        return number
 
     def _status(self, node: Node, field: str) -> str | None:
         text = self.text(node, field)
@@ -451,19 +367,18 @@ class _FicheReader(Reader):
         for item_field, mapping in self._items(node, field, RESOURCE_KEYS, "Une ressource"):
             title = self.text(mapping.get("titre"), item_field + ".titre")
             file_node, url_node = mapping.get("fichier"), mapping.get("url")
-            if (file_node is None) == (url_node is None):
-                self.report(
-                    mapping,
-                    "ressource-invalide",
-                    item_field,
-                    "Une ressource indique soit un « fichier », soit une « url », et pas les deux.",
-                    "Gardez « fichier: » pour un document du dépôt, « url: » pour un lien.",
-                )
-                continue
-            url = self._url(url_node, item_field + ".url") if url_node else None
+            url = self._url(url_node, item_field + ".url")
             file = self._resource_file(file_node, item_field + ".fichier") if file_node else None
             description = self.text(mapping.get("description"), item_field + ".description") or ""
-            if title and (url or file):
+            if (file_node is None) == (url_node is None):
+                both = file_node is not None
+                self.report(
+                    mapping, "ressource-invalide", item_field,
+                    "Une ressource indique soit un « fichier », soit une « url » ; "
+                    + ("celle-ci a les deux." if both else "celle-ci n'a ni l'un ni l'autre."),
+                    "Gardez « fichier: » pour un document du dépôt, « url: » pour un lien.",
+                )  # fmt: skip
+            elif title and (url or file):
                 resources.append(Resource(title, file, url, description))
         return resources
 
@@ -472,27 +387,39 @@ class _FicheReader(Reader):
         if text is None:
             return None
         root = self.context.root.resolve()
-        target = (root / text).resolve()
-        if Path(text).is_absolute() or not target.is_relative_to(root):
+        try:
+            target = (root / text).resolve()
+            inside = not Path(text).is_absolute() and target.is_relative_to(root)
+            exists, is_dir = target.is_file(), target.is_dir()
+        except (OSError, ValueError, RuntimeError):  # NUL byte, name too long, link loop
+            inside, exists, is_dir = True, False, False
+        if not inside:
             self.report(
-                node,
-                "ressource-hors-depot",
-                field,
+                node, "ressource-hors-depot", field,
                 f"Le fichier « {text} » est en dehors du dépôt : il ne serait pas publié.",
                 "Copiez le document dans docs/ressources/ et indiquez ce chemin.",
-            )
+            )  # fmt: skip
             return None
-        if not target.is_file():
+        if not exists:
             self.report(
-                node,
-                "ressource-introuvable",
-                field,
-                f"Le fichier « {text} » n'existe pas (chemin depuis la racine du dépôt).",
-                "Vérifiez le chemin et l'orthographe, par exemple "
+                node, "ressource-introuvable", field,
+                f"« {text} » est un dossier, pas un fichier." if is_dir
+                else f"Le fichier « {text} » n'existe pas (chemin depuis la racine du dépôt).",
+                "Indiquez le chemin d'un fichier depuis la racine du dépôt, par exemple "
                 "« docs/ressources/programme.pdf ».",
-            )
+            )  # fmt: skip
             return None
-        return target.relative_to(root).as_posix()
+        relative = target.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or relative.suffix == ".md":
+            self.report(
+                node, "ressource-invalide", field,
+                f"« {text} » ne peut pas être proposé au téléchargement : les fichiers cachés "
+                "(dont le nom commence par un point) et les pages Markdown ne sont pas publiés "
+                "tels quels.",
+                "Choisissez un document (PDF, tableur, image…) rangé dans docs/ressources/.",
+            )  # fmt: skip
+            return None
+        return relative.as_posix()
 
     def _sources(self, node: Node, field: str) -> list[Source]:
         sources = []
@@ -506,7 +433,12 @@ class _FicheReader(Reader):
                 try:
                     partial = parse_partial(date_text)
                     if partial.first_day > self.context.today:
-                        raise DateError(f"« {date_text} » est dans le futur")
+                        self.report(
+                            date_node, "date-future", item_field + ".date",
+                            f"La date « {date_text} » de cette source est dans le futur.",
+                            "Indiquez la date de publication de la source.",
+                        )  # fmt: skip
+                        continue
                     date = partial.iso()
                 except DateError as error:
                     self.report(
@@ -645,8 +577,8 @@ class _FicheReader(Reader):
 
     def _body_references(self, raw: RawFiche) -> list[BodyReference]:
         return [
-            BodyReference(int(match.group(1)), _body_mark(raw, match.start()))
-            for match in FICHE_REFERENCE.finditer(raw.body)
+            BodyReference(number, _body_mark(raw, offset))
+            for number, offset in find_references(raw.body)
         ]
 
 

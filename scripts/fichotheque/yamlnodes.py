@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .problems import Problem, Severity
+from .text import FORBIDDEN, describe_character
 
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -128,43 +129,63 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | No
     ``line_offset`` is the number of file lines before ``text`` starts, so that
     marks point into the file rather than into the extracted block.
     """
+    problems = forbidden_characters(text, file, line_offset=line_offset)
+    # PyYAML counts U+2028 and its kind as line breaks: blanking them keeps lines right.
+    text = FORBIDDEN.sub(" ", text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 + line_offset if mark else line_offset + 1
-        column = mark.column + 1 if mark else 1
-        found = (error.problem or error.context or "erreur de syntaxe").strip()
-        opened = ""
-        start = error.context_mark
-        if start is not None and mark is not None and start.line != mark.line:
-            opened = f" ; le bloc en cause commence ligne {start.line + 1 + line_offset}"
-        message = (
-            f"Le YAML ne peut pas être lu : {_syntax_hint(found)}{opened} (PyYAML : « {found} »)."
-        )
-        hint = "Corrigez cette ligne ; si elle semble juste, regardez la ligne précédente."
-        return None, [
-            Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
-        ]
+        return None, [*problems, _syntax_problem(error, file, line_offset)]
     except RecursionError:
         message = "Le YAML imbrique des listes ou des dictionnaires trop profondément."
         hint = "Une fiche n'a besoin que de deux ou trois niveaux : simplifiez ce bloc."
-        return None, [
-            Problem(file, line_offset + 1, 1, "yaml-invalide", Severity.ERROR, "", message, hint)
-        ]
-    except yaml.YAMLError as error:  # ReaderError: a control character in the text
-        position = getattr(error, "position", 0)
-        line = text.count("\n", 0, position) + 1 + line_offset
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        message = "Le YAML contient un caractère de contrôle invisible, qui n'est pas permis."
-        hint = "Supprimez ce caractère (souvent collé depuis un traitement de texte)."
-        return None, [
-            Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
-        ]
+        problem = Problem(
+            file, line_offset + 1, 1, "yaml-invalide", Severity.ERROR, "", message, hint
+        )
+        return None, [*problems, problem]
     if root is None:
-        return None, []
+        return None, problems
     builder = _Builder(file, line_offset)
-    return builder.build(root), builder.problems
+    built = builder.build(root)
+    return built, problems + builder.problems
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, file: str, line_offset: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 + line_offset if mark else line_offset + 1
+    column = mark.column + 1 if mark else 1
+    found = (error.problem or error.context or "erreur de syntaxe").strip()
+    opened = ""
+    start, context = error.context_mark, error.context or ""
+    # Only an unclosed bracket or quote is worth pointing back to; a block mapping's
+    # start is usually the first line of the front matter and says nothing.
+    if (
+        start is not None
+        and start.line != line - 1 - line_offset
+        and ("flow" in context or "quoted" in context)
+    ):
+        opened = f" ; le bloc en cause commence ligne {start.line + 1 + line_offset}"
+    message = f"Le YAML ne peut pas être lu : {_syntax_hint(found)}{opened} (PyYAML : « {found} »)."
+    hint = "Corrigez cette ligne ; si elle semble juste, regardez la ligne précédente."
+    return Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
+
+
+def forbidden_characters(text: str, file: str, *, line_offset: int = 0) -> list[Problem]:
+    """A problem for every invisible control character of ``text``, where it stands."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1 + line_offset):
+        for match in FORBIDDEN.finditer(line):
+            problems.append(_forbidden(file, Mark(number, match.start() + 1), match.group(0)))
+    return problems
+
+
+def _forbidden(file: str, mark: Mark, char: str) -> Problem:
+    return Problem(
+        file, mark.line, mark.column, "caractere-interdit", Severity.ERROR, "",
+        f"Le texte contient un caractère invisible interdit, {describe_character(char)}.",
+        "Supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte "
+        "ou un PDF.",
+    )  # fmt: skip
 
 
 class _Builder:
@@ -203,7 +224,11 @@ class _Builder:
             )
         result: Node
         if isinstance(node, yaml.ScalarNode):
-            result = Scalar(node.value, mark, quoted=node.style in ("'", '"'))
+            value = node.value
+            if FORBIDDEN.search(value):  # written as an escape, such as "\\x00" or "\\ud800"
+                self.problems.append(_forbidden(self.file, mark, FORBIDDEN.findall(value)[0]))
+                value = FORBIDDEN.sub("\ufffd", value)
+            result = Scalar(value, mark, quoted=node.style in ("'", '"'))
         elif isinstance(node, yaml.SequenceNode):
             result = Sequence([], mark)
             self._built[id(node)] = result
@@ -214,7 +239,15 @@ class _Builder:
             for key_node, value_node in node.value:
                 key = self.build(key_node)
                 if not isinstance(key, Scalar):
-                    key = Scalar(describe(key), key.mark)
+                    self.problems.append(
+                        Problem(
+                            self.file, key.mark.line, key.mark.column, "type-invalide",
+                            Severity.ERROR, "",
+                            f"Une clé doit être un texte ; trouvé {describe(key)}.",
+                            "Écrivez la clé en toutes lettres avant les deux-points.",
+                        )
+                    )  # fmt: skip
+                    continue
                 value = self.build(value_node)
                 self._add_entry(result, key, value)
         self._built[id(node)] = result

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..dates import MONTHS
 from ..fiches import Fiche, Resource
 from ..glossary import Meaning
 from ..model import Catalogue
+from ..references import link_references
 from ..schema import FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
 from ..text import one_line
-from ..validate import FICHE_REFERENCE
 from .html import (
     GLOSSARY,
     Page,
@@ -28,8 +27,6 @@ from .html import (
     term_path,
     time_tag,
 )
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def resource_target(resource: Resource) -> str | None:
@@ -139,40 +136,16 @@ def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
 
 
 def link_fiche_references(catalogue: Catalogue, fiche: Fiche) -> str:
-    """The body with each « Fiche 37 » that names a published fiche turned into a link.
-
-    Code blocks and text already inside a link are left as they are.
-    """
+    """The body with each « Fiche 37 » that names another published fiche made a link."""
     page_dir = posixpath.dirname(fiche_path(fiche))
 
-    def link(match: re.Match[str]) -> str:
-        target = catalogue.fiche_numbered(int(match.group(1)))
-        if target is None or target is fiche:
-            return match.group(0)
-        return f"[{match.group(0)}]({posixpath.relpath(fiche_path(target), page_dir)})"
+    def target(number: int) -> str | None:
+        other = catalogue.fiche_numbered(number)
+        if other is None or other is fiche:
+            return None
+        return posixpath.relpath(fiche_path(other), page_dir)
 
-    lines, fenced = [], False
-    for line in fiche.body.strip().split("\n"):
-        if _FENCE.match(line):
-            fenced = not fenced
-        elif not fenced:
-            line = _outside_links(line, link)
-        lines.append(line)
-    return "\n".join(lines)
-
-
-_LINK_OR_CODE = re.compile(r"\[[^\]]*\]\([^)]*\)|`[^`]*`|<[^>]+>")
-
-
-def _outside_links(line: str, replace: Callable[[re.Match[str]], str]) -> str:
-    """Apply the reference substitution to the parts of a line outside links and code."""
-    pieces, last = [], 0
-    for match in _LINK_OR_CODE.finditer(line):
-        pieces.append(FICHE_REFERENCE.sub(replace, line[last : match.start()]))
-        pieces.append(match.group(0))
-        last = match.end()
-    pieces.append(FICHE_REFERENCE.sub(replace, line[last:]))
-    return "".join(pieces)
+    return link_references(fiche.body.strip(), target)
 
 
 def _acronyms_box(page: str, meanings: tuple[Meaning, ...]) -> str:

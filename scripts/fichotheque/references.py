@@ -1,0 +1,54 @@
+"""« Fiche 37 » in a body: found once, the same way for the check and for the links.
+
+Code (fenced blocks and inline spans), HTML comments and tags, and text already inside
+a Markdown link are masked first, so that neither the check nor the renderer sees a
+reference there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+FICHE_REFERENCE = re.compile(r"\bFiche\s+(?:n°\s*)?([0-9]{1,6})\b")
+_MASKED = re.compile(
+    r"^(?P<fence>```|~~~).*?^(?P=fence)[^\n]*$"  # fenced code blocks
+    r"|<!--.*?-->"  # HTML comments
+    r"|`[^`\n]*`"  # inline code
+    r"|\[[^\]\n]*\]\([^)\n]*\)"  # Markdown links
+    r"|<[^>\n]+>",  # HTML tags
+    re.DOTALL | re.MULTILINE,
+)
+
+
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def reference_number(ref: str) -> int | None:
+    """The fiche number a reference or a ``numero`` names (« 37 »), or None."""
+    return int(ref) if _NUMBER.fullmatch(ref) else None
+
+
+def _masked(body: str) -> str:
+    """``body`` with every ignored span blanked, offsets unchanged."""
+    return _MASKED.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+
+
+def find_references(body: str) -> Iterator[tuple[int, int]]:
+    """(number, offset) of each « Fiche N » outside code, comments, tags and links."""
+    for match in FICHE_REFERENCE.finditer(_masked(body)):
+        yield int(match.group(1)), match.start()
+
+
+def link_references(body: str, target: Callable[[int], str | None]) -> str:
+    """``body`` with each « Fiche N » whose ``target(N)`` is a path made a Markdown link."""
+    pieces, last = [], 0
+    for match in FICHE_REFERENCE.finditer(_masked(body)):
+        path = target(int(match.group(1)))
+        if path is None:
+            continue
+        text = body[match.start() : match.end()]
+        pieces += [body[last : match.start()], f"[{text}]({path})"]
+        last = match.end()
+    pieces.append(body[last:])
+    return "".join(pieces)
