@@ -360,3 +360,27 @@ def test_the_staged_tree_also_builds_with_zensical(example: Project, tmp_path: P
         expected = {s for s, meta in fiches.items() if term in as_list(meta.get(facet))}
         assert document.h1 is not None and document.h1.get_text() == label
         assert linked_fiches(document, "ul.fiche-liste") == expected, (facet, term)
+
+
+def test_links_and_hidden_files_of_docs_are_not_published(tmp_path: Path) -> None:
+    """A symbolic link in docs/ (to a file outside, or anywhere) never reaches the site."""
+    project = _mini_project(tmp_path / "projet")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("mot de passe", encoding="utf-8")
+    (project.docs_dir / "ressources" / "secret.txt").symlink_to(secret)
+    (project.docs_dir / ".env").write_text("CLE=1", encoding="utf-8")
+    _build(project)
+    published = [p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()]
+    assert not any(b"mot de passe" in data for data in published)
+    assert not (project.site_dir / ".env").exists()
+    assert (project.site_dir / "ressources" / "doc.txt").exists()
+
+
+def test_mkdocs_warnings_are_reported_and_fail_a_strict_build(tmp_path: Path) -> None:
+    """A broken link in a hand-written page is reported, and blocks the build with strict."""
+    project = _mini_project(tmp_path)
+    (project.docs_dir / "a-propos.md").write_text("# À propos\n\n[Lien](absent.md)\n", "utf-8")
+    report = _build(project)
+    assert any("absent.md" in warning for warning in report.warnings)
+    with pytest.raises(BuildError, match="--strict"):
+        build_site(project, check_project(project), project.site_dir, strict=True)

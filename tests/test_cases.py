@@ -51,6 +51,7 @@ def test_case_folder_covers_every_problem_code() -> None:
     """Every registered problem code is exercised by a case file or a test below."""
     covered = {line.split()[2] for _, case in INVALID for line in expected_lines(case)}
     covered |= {"nom-fichier-collision", "fichier-manquant", "cle-inconnue"}  # tests below
+    covered |= {"lien-symbolique", "extension-inattendue"}
     covered |= {"aucune-fiche"}  # tests/test_cli.py
     untestable_as_root = {"fichier-illisible"}  # root reads files without permission
     assert set(CODES) - covered == untestable_as_root
@@ -91,3 +92,21 @@ def test_missing_taxonomy_is_reported_once_not_in_every_fiche(tmp_path: Path) ->
     problems = check_project(Project(tmp_path), today=TODAY).problems
     assert ("taxonomy.yml", "fichier-manquant") in {(p.file, p.code) for p in problems}
     assert not [p for p in problems if p.code == "cle-inconnue"]
+
+
+def test_links_and_odd_extensions_in_the_fiches_folder_are_reported(tmp_path: Path) -> None:
+    """A symbolic link is refused (it could publish any file); a .MD file is named, not lost."""
+    import shutil
+
+    shutil.copytree(CASES / "project", tmp_path, dirs_exist_ok=True)
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.md"
+    secret.write_text("---\ntitle: Secret\n---\n\nNe pas publier.\n", encoding="utf-8")
+    (tmp_path / "fiches" / "lien.md").symlink_to(secret)
+    (tmp_path / "fiches" / "dossier-lie").symlink_to(tmp_path / "docs", target_is_directory=True)
+    shutil.copyfile(tmp_path / "fiches" / "alpha.md", tmp_path / "fiches" / "MAJUSCULES.MD")
+    result = check_project(Project(tmp_path), today=TODAY)
+    codes = {(p.file, p.code, p.severity) for p in result.problems}
+    assert ("fiches/lien.md", "lien-symbolique", "error") in codes
+    assert ("fiches/dossier-lie", "lien-symbolique", "error") in codes
+    assert ("fiches/MAJUSCULES.MD", "extension-inattendue", "warning") in codes
+    assert "Secret" not in {fiche.title for fiche in result.fiches}

@@ -141,3 +141,29 @@ def test_build_without_mkdocs_yml_explains_what_is_missing(broken: Path) -> None
     assert result.returncode == 1
     assert "mkdocs.yml est introuvable" in result.stderr and "site_name" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_build_force_replaces_a_foreign_folder(broken: Path) -> None:
+    """``--force`` is the documented way to replace a folder Fichothèque did not build."""
+    (broken / "fiches/terme.md").unlink()
+    (broken / "site").mkdir()
+    (broken / "site/notes.txt").write_text("ancien", encoding="utf-8")
+    refused = run("build", "--root", broken)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert (broken / "site/notes.txt").exists()
+    forced = run("build", "--root", broken, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert not (broken / "site/notes.txt").exists()
+
+
+def test_output_cut_by_a_pipe_ends_quietly(broken: Path) -> None:
+    """``fichotheque check | head -1`` prints one line and no BrokenPipeError."""
+    text = (broken / "fiches/terme.md").read_text(encoding="utf-8")
+    for index in range(400):  # far more output than a pipe buffers
+        (broken / f"fiches/terme-{index}.md").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        f"'{EXECUTABLE}' check --root '{broken}' | head -1",
+        shell=True, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr

@@ -36,7 +36,8 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
     )
     problems += glossary_problems
     context = Context(project.root, taxonomy, glossary, today, taxonomy_usable=usable)
-    paths = find_fiche_files(project.fiches_dir)
+    paths, found_problems = find_fiche_files(project.fiches_dir, project.root)
+    problems += found_problems
     if not paths:
         problems.append(
             Problem(

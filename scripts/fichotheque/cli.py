@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -98,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common_options(build)
     build.add_argument(
+        "--force",
+        action="store_true",
+        help="remplace le dossier de publication même s'il n'a pas été construit par Fichothèque",
+    )
+    build.add_argument(
         "--site-dir",
         type=Path,
         default=None,
@@ -120,19 +126,29 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fichotheque`` command; returns the exit code."""
+    # A file name or a value that is not valid UTF-8 must not stop the report halfway.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     root: Path = args.root
-    if not root.is_dir():
+    if not root.exists():
         parser.error(f"le dossier « {root} » n'existe pas")
+    if not root.is_dir():
+        parser.error(f"« {root} » est un fichier ; --root attend le dossier de la base de fiches")
     project = Project(root.resolve())
     try:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format)
-        return _build(project, strict=args.strict, site_dir=args.site_dir)
+        return _build(project, strict=args.strict, site_dir=args.site_dir, force=args.force)
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped listening (« | head »): leave quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
 
 
 def _check(project: Project, *, strict: bool, output: str) -> int:
@@ -146,7 +162,7 @@ def _check(project: Project, *, strict: bool, output: str) -> int:
     return EXIT_PROBLEMS if is_failure(result.problems, strict=strict) else EXIT_OK
 
 
-def _build(project: Project, *, strict: bool, site_dir: Path | None) -> int:
+def _build(project: Project, *, strict: bool, site_dir: Path | None, force: bool) -> int:
     from .engine import BuildError, build_site  # MkDocs loads only when a build is asked for
 
     result = check_project(project)
@@ -161,11 +177,13 @@ def _build(project: Project, *, strict: bool, site_dir: Path | None) -> int:
         return EXIT_PROBLEMS
     target = (site_dir if site_dir is not None else project.site_dir).resolve()
     try:
-        report = build_site(project, result, target)
+        report = build_site(project, result, target, force=force, strict=strict)
     except BuildError as error:
         print(f"fichotheque : la construction a échoué : {error}", file=sys.stderr)
         print("Le site déjà publié reste en place.", file=sys.stderr)
         return EXIT_PROBLEMS
+    for warning in report.warnings:
+        print(f"Avertissement de MkDocs : {warning}", file=sys.stderr)
     print(
         f"Site construit dans {target} : {report.fiche_count} fiche(s), "
         f"{report.page_count} page(s) en {report.seconds:.1f} s."

@@ -50,15 +50,30 @@ def build_site(
     *,
     force: bool = False,
     include_drafts: bool = False,
+    strict: bool = False,
 ) -> BuildReport:
-    """Build the site of a checked project and publish it at ``target``."""
+    """Build the site of a checked project and publish it at ``target``.
+
+    With ``strict``, a warning from MkDocs (a broken link in a page…) fails the build.
+    """
     started = time.perf_counter()
     _check_target(project, target, force=force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
+    except OSError as error:
+        raise BuildError(
+            f"le dossier « {target.parent} » ne peut pas accueillir le site "
+            f"({error.strerror or error})."
+        ) from None
     try:
         config, fiche_count = stage_site(project, result, staging, include_drafts=include_drafts)
         warnings = _run_mkdocs(config, staging / "site")
+        if strict and warnings:
+            raise BuildError(
+                "MkDocs a signalé des avertissements, bloquants avec --strict : "
+                + " ; ".join(warnings)
+            )
         (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
         _publish(staging / "site", target)
@@ -103,6 +118,8 @@ def _check_target(project: Project, target: Path, *, force: bool) -> None:
             f"« {target} » contient les sources du projet ; choisissez un autre "
             "dossier de publication."
         )
+    if target.is_symlink():
+        raise BuildError(f"« {target} » est un lien symbolique ; indiquez un vrai dossier.")
     if target.exists() and not target.is_dir():
         raise BuildError(f"« {target} » est un fichier, pas un dossier.")
     if (
@@ -132,13 +149,30 @@ def _home_intro(project: Project) -> str:
     return "\n".join(lines)
 
 
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy the regular files and folders of ``source``: never a link, a pipe or a hidden file.
+
+    A link in docs/ could otherwise publish any file of the machine (/etc/shadow…).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            copy_tree(entry, target / entry.name)
+        elif entry.is_file():
+            shutil.copyfile(entry, target / entry.name)
+
+
 def _write_docs(project: Project, site: Site, docs: Path) -> None:
     if project.docs_dir.is_dir():
-        shutil.copytree(project.docs_dir, docs, ignore=shutil.ignore_patterns(".*"))
+        copy_tree(project.docs_dir, docs)
         (docs / HOME).unlink(missing_ok=True)
+    else:
+        docs.mkdir()
     for page in site.pages:
         path = docs / page.path
-        if path.exists():
+        if path.exists() or any(parent.is_file() for parent in path.parents):
             raise BuildError(
                 f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
                 "génère ; renommez-la (ou changez la clé de facette correspondante)."
@@ -206,8 +240,19 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     except exceptions.MkDocsException as error:
         details = "; ".join(handler.messages) or str(error)
         raise BuildError(f"MkDocs a signalé un problème : {details}") from None
-    except OSError as error:
-        raise BuildError(f"un fichier n'a pas pu être écrit ({error}).") from None
+    except BuildError:
+        raise
+    except RecursionError:
+        raise BuildError(
+            "une page imbrique des listes ou des citations trop profondément pour être "
+            "convertie ; simplifiez sa mise en forme."
+        ) from None
+    except Exception as error:  # a theme, an extension or a hook of the project failed
+        details = "; ".join(handler.messages) or f"{type(error).__name__} : {error}"
+        raise BuildError(
+            "la conversion des pages a échoué ; vérifiez les extensions, le thème et les "
+            f"hooks déclarés dans mkdocs.yml ({details.splitlines()[0]})."
+        ) from None
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate

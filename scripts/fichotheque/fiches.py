@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -84,11 +85,41 @@ class RawFiche:
     readable: bool = True
 
 
-def find_fiche_files(fiches_dir: Path) -> list[Path]:
-    """Every Markdown file below ``fiches_dir``, in a stable order."""
+def find_fiche_files(fiches_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every Markdown file below ``fiches_dir``, in a stable order, and what was left out.
+
+    Symbolic links are never followed: one could publish a file from outside the
+    repository. Hidden files and folders (a leading dot) are skipped silently.
+    """
     if not fiches_dir.is_dir():
-        return []
-    return sorted(p for p in fiches_dir.rglob("*.md") if p.is_file())
+        return [], []
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    for folder, dirs, names in os.walk(fiches_dir):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [*dirs, *names]:
+            path = base / name
+            file = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                problems.append(Problem(
+                    file, 0, 0, "lien-symbolique", Severity.ERROR, "",
+                    f"« {file} » est un lien symbolique : Fichothèque ne le suit pas, car il "
+                    "pourrait publier un fichier extérieur au dépôt.",
+                    "Remplacez le lien par le fichier (ou le dossier) lui-même.",
+                ))  # fmt: skip
+            elif name in names and not name.startswith("."):
+                if name.endswith(".md") and path.is_file():
+                    paths.append(path)
+                elif name.lower().endswith((".md", ".markdown")):
+                    problems.append(Problem(
+                        file, 0, 0, "extension-inattendue", Severity.WARNING, "",
+                        f"« {file} » est ignoré : une fiche porte l'extension « .md » en "
+                        "minuscules.",
+                        f"Renommez-le en « {Path(name).stem}.md ».",
+                    ))  # fmt: skip
+        dirs[:] = [d for d in dirs if not (base / d).is_symlink()]
+    return sorted(paths), problems
 
 
 def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:

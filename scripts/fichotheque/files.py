@@ -18,6 +18,14 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     """
     try:
         data = path.read_bytes()
+    except IsADirectoryError:
+        return None, [
+            Problem(
+                file, 0, 0, "fichier-illisible", Severity.ERROR, "",
+                f"« {file} » est un dossier, là où un fichier est attendu.",
+                "Remplacez ce dossier par le fichier attendu.",
+            )
+        ]  # fmt: skip
     except FileNotFoundError:
         return None, [
             Problem(
@@ -45,11 +53,21 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
                 "Vérifiez ses droits d'accès.",
             )
         ]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            Problem(
+                file, 1, 1, "encodage", Severity.ERROR, "",
+                "Le fichier est en UTF-16 (souvent le choix « Unicode » de Windows), pas en UTF-8.",
+                "Ouvrez-le dans votre éditeur et enregistrez-le en UTF-8.",
+            )
+        ]  # fmt: skip
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        line_start = before[before.rfind(b"\n") + 1 :]
+        column = len(line_start.decode("utf-8", errors="replace")) + 1
         byte = data[error.start : error.start + 1].hex()
         return None, [
             Problem(

@@ -84,10 +84,28 @@ class _GlossaryReader(Reader):
             return Glossary()
         entries: list[Entry] = []
         ids: dict[str, str] = {}
+        seen: set[str] = set()
         for key, node in mapping.items:
             term = key.value.strip()
+            if term in seen:  # already reported as a duplicate key
+                continue
+            seen.add(term)
+            if not term:
+                self.report(
+                    key,
+                    "cle-invalide",
+                    "",
+                    "Une entrée du glossaire n'a pas de terme.",
+                    "Écrivez le sigle ou le mot avant les deux-points.",
+                )
+                continue
             meanings: list[Meaning] = []
             items = node.items if isinstance(node, Sequence) else [node]
+            if not items:
+                self.report(
+                    node, "champ-manquant", term, f"« {term} » n'a aucun sens.",
+                    "Ajoutez « forme_developpee: » ou « definition: », ou retirez l'entrée.",
+                )  # fmt: skip
             for index, item in enumerate(items):
                 field = f"{term}[{index + 1}]"
                 if isinstance(item, Scalar):  # « BAPA: Bureau d'accueil… », the short form
@@ -126,24 +144,29 @@ class _GlossaryReader(Reader):
                     )
                 if meaning_id is None:
                     continue
+                id_node = meaning.get("id")
+                if id_node is None and not SLUG_PATTERN.match(meaning_id):
+                    self.report(
+                        key, "slug-invalide", field + ".id",
+                        f"Aucun identifiant ne peut être déduit de « {term} ».",
+                        "Ajoutez « id: » avec des minuscules, des chiffres et des tirets.",
+                    )  # fmt: skip
+                    continue
                 if not SLUG_PATTERN.match(meaning_id):
                     self.report(
-                        meaning.get("id"),
-                        "slug-invalide",
-                        field + ".id",
+                        id_node, "slug-invalide", field + ".id",
                         f"« {meaning_id} » n'est pas un identifiant valable.",
                         "Utilisez des minuscules sans accent, des chiffres et des tirets.",
-                    )
+                    )  # fmt: skip
                     continue
                 if meaning_id in ids:
+                    deduced = "" if id_node else " (déduit du terme)"
                     self.report(
-                        meaning.get("id"),
-                        "identifiant-duplique",
-                        field + ".id",
-                        f"L'identifiant « {meaning_id} » est déjà utilisé par « "
-                        f"{ids[meaning_id]} ».",
-                        "Donnez à chaque sens un identifiant unique.",
-                    )
+                        id_node or key, "identifiant-duplique", field + ".id",
+                        f"L'identifiant « {meaning_id} »{deduced} est déjà celui d'un sens de "
+                        f"« {ids[meaning_id]} ».",
+                        "Donnez à ce sens un « id: » unique.",
+                    )  # fmt: skip
                     continue
                 ids[meaning_id] = term
                 meanings.append(

@@ -174,5 +174,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 
 FIELDS_BY_KEY = {spec.key: spec for spec in FIELDS}
 
+# The site's own top-level folders: a facet page at one of these addresses would replace it.
+RESERVED_FACET_KEYS = frozenset({"fiches", "fichiers", "glossaire", "assets", "search", "index"})
+
 RESOURCE_KEYS = ("titre", "fichier", "url", "description")
 SOURCE_KEYS = ("titre", "url", "date")

@@ -9,9 +9,9 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
-from .schema import FIELDS_BY_KEY
+from .schema import FIELDS_BY_KEY, RESERVED_FACET_KEYS
 from .text import SLUG_PATTERN, fold
-from .yamlnodes import Mapping, Node, parse_yaml
+from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
 
 FACET_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 FACET_KEYS = ("cle", "libelle", "description", "multiple", "obligatoire", "termes", "groupes")
@@ -93,6 +93,10 @@ def load_taxonomy(path: Path, file: str) -> tuple[Taxonomy, list[Problem]]:
 
 
 class _TaxonomyReader(Reader):
+    def __init__(self, file: str) -> None:
+        super().__init__(file)
+        self._term_marks: dict[Term, Mark] = {}
+
     def read(self, root: Node | None) -> Taxonomy:
         mapping = self.mapping(root, "", "Le fichier de taxonomie")
         if mapping is None:
@@ -107,6 +111,13 @@ class _TaxonomyReader(Reader):
             return Taxonomy()
         self.check_keys(mapping, ("facettes",), "", "de la taxonomie")
         self.require(mapping, ("facettes",), "", "dans la taxonomie")
+        facet_nodes = mapping.get("facettes")
+        if isinstance(facet_nodes, Sequence) and not facet_nodes.items:
+            self.report(
+                facet_nodes, "termes-manquants", "facettes",
+                "La liste des facettes est vide : les fiches ne pourraient être classées.",
+                "Déclarez au moins une facette (voir le guide de rédaction).",
+            )  # fmt: skip
         facets: list[Facet] = []
         for index, node in enumerate(self.sequence(mapping.get("facettes"), "facettes")):
             facet = self._facet(node, f"facettes[{index + 1}]")
@@ -153,6 +164,14 @@ class _TaxonomyReader(Reader):
                 f"« {key} » est déjà un champ des fiches ; une facette ne peut pas porter ce nom.",
                 "Choisissez une autre clé.",
             )
+            key = None
+        elif key is not None and key in RESERVED_FACET_KEYS:
+            self.report(
+                mapping.get("cle"), "facette-reservee", field + ".cle",
+                f"« {key} » est le nom d'une rubrique du site ; la page de la facette la "
+                "remplacerait.",
+                "Choisissez une autre clé, par exemple « " + key + "_activite ».",
+            )  # fmt: skip
             key = None
         groups, terms = self._terms_and_groups(mapping, field)
         self._check_spellings(field, terms, mapping)
@@ -201,6 +220,12 @@ class _TaxonomyReader(Reader):
             )
         if has_terms:
             terms = self._terms(mapping.get("termes"), field + ".termes", None)
+            if not terms and not self._reported(field + ".termes"):
+                self.report(
+                    mapping.get("termes"), "termes-manquants", field + ".termes",
+                    "La liste des termes de cette facette est vide.",
+                    "Ajoutez au moins un terme (slug, libelle, description).",
+                )  # fmt: skip
         elif has_groups:
             for index, node in enumerate(self.sequence(mapping.get("groupes"), field + ".groupes")):
                 group_field = f"{field}.groupes[{index + 1}]"
@@ -215,15 +240,29 @@ class _TaxonomyReader(Reader):
                 label = self.text(group.get("libelle"), group_field + ".libelle")
                 if slug is None or label is None:
                     continue
+                if any(other.slug == slug for other in groups):
+                    self.report(
+                        group.get("slug"), "groupe-duplique", group_field + ".slug",
+                        f"Le groupe « {slug} » est déclaré deux fois dans cette facette.",
+                        "Fusionnez les deux groupes, ou donnez-leur des slugs différents.",
+                    )  # fmt: skip
+                    continue
                 text = self.text(group.get("description"), group_field + ".description") or ""
                 groups.append(Group(slug, label, text))
-                terms += self._terms(group.get("termes"), group_field + ".termes", slug)
+                group_terms = self._terms(group.get("termes"), group_field + ".termes", slug)
+                if not group_terms and not self._reported(group_field + ".termes"):
+                    self.report(
+                        group, "termes-manquants", group_field + ".termes",
+                        f"Le groupe « {slug} » n'a aucun terme.",
+                        "Ajoutez-lui des termes, ou retirez ce groupe.",
+                    )  # fmt: skip
+                terms += group_terms
         seen: set[str] = set()
         unique = []
         for term in terms:
             if term.slug in seen:
                 self.report(
-                    mapping,
+                    self._term_marks.get(term, mapping),
                     "terme-duplique",
                     field,
                     f"Le terme « {term.slug} » est déclaré deux fois dans cette facette.",
@@ -249,9 +288,20 @@ class _TaxonomyReader(Reader):
             aliases = [
                 s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")
             ]
-            if slug is not None and label is not None:
-                terms.append(Term(slug, label, description, tuple(aliases), group))
+            if slug == "index":
+                self.report(
+                    mapping.get("slug"), "slug-reserve", term_field + ".slug",
+                    "« index » est réservé par le site : la page du terme remplacerait celle "
+                    "de la facette.", "Choisissez un autre slug.",
+                )  # fmt: skip
+            elif slug is not None and label is not None:
+                term = Term(slug, label, description, tuple(aliases), group)
+                self._term_marks[term] = mapping.mark
+                terms.append(term)
         return terms
+
+    def _reported(self, field: str) -> bool:
+        return any(problem.field == field for problem in self.problems)
 
     def _slug(self, node: Node | None, field: str) -> str | None:
         slug = self.text(node, field)
