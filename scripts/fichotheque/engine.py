@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .check import CheckResult
 from .fiches import FENCE
-from .files import read_text, write_text
+from .files import copy_tree, read_text, write_text
 from .history import last_changes
 from .model import build_catalogue
 from .project import Project
@@ -147,21 +147,6 @@ def _home_intro(project: Project) -> str:
         if closing is not None:
             lines = lines[closing + 1 :]
     return "\n".join(lines)
-
-
-def copy_tree(source: Path, target: Path) -> None:
-    """Copy the regular files and folders of ``source``: never a link, a pipe or a hidden file.
-
-    A link in docs/ could otherwise publish any file of the machine (/etc/shadow…).
-    """
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(source.iterdir()):
-        if entry.name.startswith(".") or entry.is_symlink():
-            continue
-        if entry.is_dir():
-            copy_tree(entry, target / entry.name)
-        elif entry.is_file():
-            shutil.copyfile(entry, target / entry.name)
 
 
 def _write_docs(project: Project, site: Site, docs: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -97,3 +98,18 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy the regular files and folders of ``source``: never a link, a pipe or a hidden file.
+
+    A link in docs/ could otherwise publish any file of the machine (/etc/shadow…).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        if entry.name.startswith(".") or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            copy_tree(entry, target / entry.name)
+        elif entry.is_file():
+            shutil.copyfile(entry, target / entry.name)

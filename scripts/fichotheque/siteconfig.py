@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .files import copy_tree
+
 THEME_DIR = Path(__file__).parent / "theme"
 OVERRIDES = "overrides"
 REQUIRED_EXTENSIONS = ("abbr", "attr_list", "toc")
@@ -75,8 +77,14 @@ def load_project_config(path: Path) -> dict[str, Any]:
             f"le fichier {path.name} est introuvable : il donne au moins le nom du site "
             "(« site_name: … ») et le thème (« theme: {name: material, language: fr} »)."
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path.name} ne peut pas être lu ({error}).") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{path.name} n'est pas enregistré en UTF-8 ; réenregistrez-le."
+        ) from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path.name} est un dossier, pas un fichier.") from None
+    except OSError as error:
+        raise ConfigError(f"{path.name} ne peut pas être lu ({error.strerror}).") from None
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -103,12 +111,18 @@ def write_site_config(
     overrides = staging / OVERRIDES
     shutil.copytree(THEME_DIR, overrides)
     user_dir = theme.get("custom_dir")
-    if isinstance(user_dir, str):
+    if user_dir is not None:
         # The project's own overrides win over Fichothèque's, file by file.
-        source = (project_config.parent / user_dir).resolve()
+        root = project_config.parent.resolve()
+        source = (root / str(user_dir)).resolve()
+        if not isinstance(user_dir, str) or not source.is_relative_to(root) or source == root:
+            raise ConfigError(
+                f"custom_dir « {user_dir} » doit être un sous-dossier du projet, par exemple "
+                "« overrides »."
+            )
         if not source.is_dir():
             raise ConfigError(f"le dossier custom_dir « {user_dir} » de mkdocs.yml n'existe pas.")
-        shutil.copytree(source, overrides, dirs_exist_ok=True)
+        copy_tree(source, overrides)
     theme["custom_dir"] = OVERRIDES
     extensions = config.get("markdown_extensions") or []
     if not isinstance(extensions, list):
@@ -118,7 +132,9 @@ def write_site_config(
     # would show as text.
     config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
     hooks = config.get("hooks")
-    if isinstance(hooks, list):
+    if hooks is not None:
+        if not isinstance(hooks, list) or not all(isinstance(h, str) for h in hooks):
+            raise ConfigError("« hooks » doit être une liste de chemins de fichiers Python.")
         config["hooks"] = [str((project_config.parent / h).resolve()) for h in hooks]
     config.update(
         {
