@@ -117,6 +117,11 @@ def _partial(text: str) -> PartialDate:
     if year < EARLIEST_YEAR:
         raise DateError(f"l'année {year} est improbable (avant {EARLIEST_YEAR})")
     if month is not None and not 1 <= month <= 12:
+        if day is None and len(text) == 7:  # « 2015-16 »: a period with a short end year
+            raise DateError(
+                f"le mois {month} n'existe pas dans « {text} » ; pour une période, écrivez "
+                f"les deux années en entier : {year}–{year // 100}{month:02d}"
+            )
         raise DateError(f"le mois {month} n'existe pas dans « {text} »")
     if day is not None:
         assert month is not None
