@@ -101,3 +101,35 @@ def test_pages_render_without_console_errors(browser, server: str) -> None:  # t
         assert page.locator("h1").count() == 1, path
     assert errors == []
     page.close()
+
+
+PAGE_KINDS = {
+    "accueil": "",
+    "fiche": "fiches/2007-plans-locaux-integration/",
+    "terme": "axes/accompagnement/",
+    "facette": "thematiques/",
+    "catalogue": "fiches/",
+    "glossaire": "glossaire/",
+    "guide": "guide-de-redaction/",
+    "reference": "reference-des-champs/",
+    "404": "404.html",
+}
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_page_has_no_axe_violation(browser, server: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    """axe-core finds no WCAG 2.1 A/AA violation on any kind of page, in light and dark."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = browser.new_page(color_scheme=scheme)
+    found = {}
+    for kind, path in PAGE_KINDS.items():
+        page.goto(server + path)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+        violations = results.response["violations"]
+        if violations:
+            found[kind] = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+    page.close()
+    assert found == {}
