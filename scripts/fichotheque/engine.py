@@ -22,8 +22,8 @@ from .files import copy_tree, read_text, write_text
 from .history import last_changes
 from .model import build_catalogue
 from .project import Project
-from .render import HOME, Site, render_reference, render_site
-from .siteconfig import ConfigError, write_site_config
+from .render import HOME, Licence, Settings, Site, render_reference, render_site
+from .siteconfig import ConfigError, load_project_config, write_site_config
 
 SITE_MARKER = ".fichotheque-site"
 
@@ -97,7 +97,9 @@ def stage_site(
         include_drafts=include_drafts,
         changed=last_changes(project.root, project.relative(project.fiches_dir)),
     )
-    site = render_site(catalogue, project.root, home_intro=_home_intro(project))
+    site = render_site(
+        catalogue, project.root, home_intro=_home_intro(project), settings=_settings(project)
+    )
     reference = render_reference(catalogue)
     site.pages.append(reference)
     site.staff_pages.append(reference.path)
@@ -135,6 +137,32 @@ def _check_target(project: Project, target: Path, *, force: bool) -> None:
         )
 
 
+def _settings(project: Project) -> Settings:
+    """Site name, base URL and licence, read from the project's mkdocs.yml."""
+    try:
+        config = load_project_config(project.mkdocs_path)
+    except ConfigError as error:
+        raise BuildError(f"mkdocs.yml n'est pas utilisable : {error}") from None
+    site_url = config.get("site_url")
+    base_url = site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else ""
+    extra = config.get("extra")
+    licence = extra.get("licence") if isinstance(extra, dict) else None
+    if isinstance(licence, str):
+        licence = {"nom": licence}
+    if licence is not None and not (
+        isinstance(licence, dict) and isinstance(licence.get("nom"), str)
+    ):
+        raise BuildError(
+            "mkdocs.yml : « extra.licence » doit donner au moins « nom: » (par exemple "
+            "« CC BY 4.0 ») et, si possible, « url: »."
+        )
+    return Settings(
+        site_name=str(config.get("site_name") or "Fiches"),
+        base_url=base_url,
+        licence=Licence(licence["nom"], str(licence.get("url") or "")) if licence else None,
+    )
+
+
 def _home_intro(project: Project) -> str:
     """The body of docs/index.md, without its front matter: the top of the home page."""
     path = project.docs_dir / HOME
@@ -163,6 +191,11 @@ def _write_docs(project: Project, site: Site, docs: Path) -> None:
                 "génère ; renommez-la (ou changez la clé de facette correspondante)."
             )
         write_text(path, page.text())
+    for target, text in site.texts.items():
+        path = docs / target
+        if path.exists():
+            raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
+        write_text(path, text)
     for target, source in site.files.items():
         (docs / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, docs / target)

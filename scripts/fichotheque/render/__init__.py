@@ -7,8 +7,9 @@ partner name is always text and never markup. Links between generated pages are
 computed here as relative URLs, which keeps the site working from a sub-path.
 """
 
+from .exports import Licence
 from .html import HOME, Page
 from .reference import render_reference
-from .site import Site, render_site
+from .site import Settings, Site, render_site
 
-__all__ = ["HOME", "Page", "Site", "render_reference", "render_site"]
+__all__ = ["HOME", "Licence", "Page", "Settings", "Site", "render_reference", "render_site"]

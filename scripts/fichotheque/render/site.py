@@ -6,24 +6,48 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Catalogue
+from .exports import (
+    CSV_FILE,
+    DATA_PAGE,
+    FEED_FILE,
+    JSON_FILE,
+    Licence,
+    atom_feed,
+    fiches_csv,
+    fiches_json,
+    render_data_page,
+)
 from .fiche import render_fiche, resource_target
 from .glossary import render_glossary
 from .html import CATALOGUE, GLOSSARY, HOME, Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What the site's configuration says that pages and exports need."""
+
+    site_name: str = "Fiches"
+    base_url: str = ""  # site_url with a trailing slash, or "" when not configured
+    licence: Licence | None = None
+
+
 @dataclass
 class Site:
-    """Every generated page, the files to copy beside them, and the navigation."""
+    """Every generated page and file, the files to copy beside them, and the navigation."""
 
     pages: list[Page] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     nav: list[object] = field(default_factory=list)
     staff_pages: list[str] = field(default_factory=list)
 
 
-def render_site(catalogue: Catalogue, root: Path, *, home_intro: str = "") -> Site:
-    """Every page of the site for ``catalogue``; ``home_intro`` is the hand-written home text."""
+def render_site(
+    catalogue: Catalogue, root: Path, *, home_intro: str = "", settings: Settings | None = None
+) -> Site:
+    """Every page and data file of the site; ``home_intro`` is the hand-written home text."""
+    settings = settings or Settings()
     site = Site()
     for fiche in catalogue.fiches:
         site.pages.append(render_fiche(catalogue, fiche, root))
@@ -38,6 +62,12 @@ def render_site(catalogue: Catalogue, root: Path, *, home_intro: str = "") -> Si
     site.pages.append(render_home(catalogue, home_intro))
     if catalogue.glossary.entries:
         site.pages.append(render_glossary(catalogue))
+    site.pages.append(render_data_page(catalogue, settings.licence))
+    site.texts[JSON_FILE] = fiches_json(catalogue, settings.base_url, settings.licence)
+    site.texts[CSV_FILE] = fiches_csv(catalogue, settings.base_url)
+    site.texts[FEED_FILE] = atom_feed(
+        catalogue, settings.site_name, settings.base_url, settings.licence
+    )
     site.nav = [
         {"Accueil": HOME},
         {"Toutes les fiches": CATALOGUE},
@@ -49,4 +79,5 @@ def render_site(catalogue: Catalogue, root: Path, *, home_intro: str = "") -> Si
     ]
     if catalogue.glossary.entries:
         site.nav.append({"Glossaire": GLOSSARY})
+    site.nav.append({"Données ouvertes": DATA_PAGE})
     return site
