@@ -113,6 +113,9 @@ PAGE_KINDS = {
     "guide": "guide-de-redaction/",
     "reference": "reference-des-champs/",
     "404": "404.html",
+    "chronologie": "chronologie/",
+    "panorama": "panorama/",
+    "donnees": "donnees/",
 }
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -133,3 +136,31 @@ def test_every_kind_of_page_has_no_axe_violation(browser, server: str, scheme: s
             found[kind] = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
     page.close()
     assert found == {}
+
+
+def test_catalogue_sorts_by_title_and_date(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The catalogue's column buttons sort the rows, and say so to screen readers."""
+    page = browser.new_page()
+    page.goto(server + "fiches/")
+    table = page.locator("table.catalogue")
+
+    def column(index: int) -> list[str]:
+        return table.locator(f"tbody tr td:nth-child({index})").evaluate_all(
+            "cells => cells.map(c => c.getAttribute('data-tri'))"
+        )
+
+    dates = column(2)
+    assert dates == sorted(dates, reverse=True)
+    table.get_by_role("button", name="Titre").click()
+    titles = column(1)
+    assert len(titles) > 2 and titles != dates
+    assert (
+        table.locator("th", has=page.get_by_role("button", name="Titre")).get_attribute("aria-sort")
+        == "ascending"
+    )
+    assert titles == sorted(titles, key=lambda t: t.casefold()) or titles == page.evaluate(
+        "t => t.slice().sort((a, b) => a.localeCompare(b, 'fr'))", titles
+    )
+    table.get_by_role("button", name="Date").click()
+    assert column(2) == sorted(dates)
+    page.close()

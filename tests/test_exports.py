@@ -64,8 +64,7 @@ def test_atom_feed_is_valid_xml_with_the_latest_fiches(
     assert 0 < len(entries) <= 20
     assert titles <= {meta["title"] for meta in fiches.values()}
     starts = [
-        str(fiches[e.findtext(f"{ATOM}id").rstrip("/").split("/")[-1]]["date"])[:4]
-        for e in entries
+        str(fiches[e.findtext(f"{ATOM}id").rstrip("/").split("/")[-1]]["date"])[:4] for e in entries
     ]
     assert starts == sorted(starts, reverse=True)
     home = (project.site_dir / "index.html").read_text(encoding="utf-8")

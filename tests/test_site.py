@@ -132,3 +132,52 @@ def test_glossary_lists_every_entry_with_the_fiches_using_it(
     for meaning in document.select("dl.glossaire > dd"):
         users = {Path(urlsplit(a["href"]).path).name for a in meaning.select(".glossaire-fiches a")}
         assert users == cited.get(meaning["id"], set()), meaning["id"]
+
+
+def test_chronology_lists_each_fiche_in_every_year_it_spans(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """Under each year heading are exactly the fiches whose period covers that year."""
+    project, _ = built_example
+    document = page(project.site_dir, "chronologie")
+    fiches = published_front_matter()
+    expected: dict[int, set[str]] = {}
+    for slug, meta in fiches.items():
+        years = [int(y) for y in re.findall(r"(?<![0-9-])([0-9]{4})", str(meta["date"]))]
+        for year in range(min(years), max(years) + 1):
+            expected.setdefault(year, set()).add(slug)
+    shown = {}
+    for heading in document.select("h3[id^=annee-]"):
+        links = heading.find_next("ul").find_all("a")
+        shown[int(heading.get_text())] = {Path(urlsplit(a["href"]).path).name for a in links}
+    assert shown == expected
+
+
+def test_panorama_charts_have_their_numbers_as_tables(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """Each chart is an SVG with a title and a data table whose counts match the term pages."""
+    project, _ = built_example
+    document = page(project.site_dir, "panorama")
+    figures = document.select("figure.graphique")
+    assert len(figures) >= 1 + len(taxonomy_terms_by_facet())
+    for figure in figures:
+        svg = figure.find("svg")
+        assert svg["role"] == "img" and svg.find("title").get_text()
+        assert figure.select("table.panorama-donnees tbody tr")
+    for facet, terms in taxonomy_terms_by_facet().items():
+        heading = document.find(id=f"facette-{facet}")
+        table = heading.find_next("table", class_="panorama-donnees")
+        counts = {row.th.get_text(): int(row.td.get_text()) for row in table.tbody.find_all("tr")}
+        for slug, label in terms:
+            listed = page(project.site_dir, f"{facet}/{slug}").select("ul.fiche-liste > li")
+            assert counts[label] == len(listed), (facet, slug)
+
+
+def taxonomy_terms_by_facet() -> dict[str, list[tuple[str, str]]]:
+    from test_build import taxonomy_terms
+
+    result: dict[str, list[tuple[str, str]]] = {}
+    for facet, slug, label in taxonomy_terms():
+        result.setdefault(facet, []).append((slug, label))
+    return result

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from ..model import Catalogue
 from ..taxonomy import Facet, Group, Term
-from .html import CATALOGUE, HOME, Page, count_fiches, esc, facet_path, fiche_list, href, term_path
+from .html import (
+    CATALOGUE,
+    HOME,
+    Page,
+    count_fiches,
+    esc,
+    facet_path,
+    fiche_list,
+    fiche_path,
+    href,
+    period_tag,
+    term_path,
+)
 
 LATEST_ON_HOME = 5
 
@@ -63,12 +75,36 @@ def render_facet(catalogue: Catalogue, facet: Facet) -> Page:
 
 
 def render_catalogue(catalogue: Catalogue) -> Page:
-    """Every published fiche, newest first."""
+    """Every published fiche in a table, newest first, sortable by date or title."""
+    facets = [facet for facet in catalogue.taxonomy.facets if facet.multiple][:2]
+    head = "".join(f'<th scope="col">{esc(facet.label)}</th>' for facet in facets)
+    rows = []
+    for fiche in catalogue.fiches:
+        cells = "".join(
+            "<td>"
+            + ", ".join(
+                f'<a href="{href(CATALOGUE, term_path(facet, t))}">{esc(t.label)}</a>'
+                for t in facet.terms
+                if t.slug in fiche.terms_of(facet.key)
+            )
+            + "</td>"
+            for facet in facets
+        )
+        rows.append(
+            f'<tr><td data-tri="{esc(fiche.title.casefold())}">'
+            f'<a href="{href(CATALOGUE, fiche_path(fiche))}">{esc(fiche.title)}</a></td>'
+            f'<td data-tri="{fiche.period.start.first_day.isoformat()}">'
+            f"{period_tag(fiche.period)}</td>{cells}</tr>"
+        )
     parts = [
         "<h1>Toutes les fiches</h1>",
         f"<p><strong>{count_fiches(len(catalogue.fiches))}</strong>, de la plus récente à la "
-        "plus ancienne.</p>",
-        fiche_list(CATALOGUE, list(catalogue.fiches)),
+        "plus ancienne. Les boutons des colonnes Titre et Date changent l'ordre.</p>",
+        '<div class="catalogue-cadre"><table class="catalogue" data-triable>'
+        '<caption class="visuellement-cache">Toutes les fiches</caption><thead><tr>'
+        '<th scope="col" aria-sort="none">Titre</th>'
+        f'<th scope="col" aria-sort="descending">Date</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>",
     ]
     return Page(CATALOGUE, "Toutes les fiches", "", "\n\n".join(parts))
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Catalogue
+from .charts import PANORAMA, render_panorama
 from .exports import (
     CSV_FILE,
     DATA_PAGE,
@@ -21,6 +22,7 @@ from .fiche import render_fiche, resource_target
 from .glossary import render_glossary
 from .html import CATALOGUE, GLOSSARY, HOME, Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
+from .timeline import TIMELINE, render_timeline
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ def render_site(
     site.pages.append(render_home(catalogue, home_intro))
     if catalogue.glossary.entries:
         site.pages.append(render_glossary(catalogue))
+    site.pages.append(render_timeline(catalogue))
+    site.pages.append(render_panorama(catalogue))
     site.pages.append(render_data_page(catalogue, settings.licence))
     site.texts[JSON_FILE] = fiches_json(catalogue, settings.base_url, settings.licence)
     site.texts[CSV_FILE] = fiches_csv(catalogue, settings.base_url)
@@ -71,6 +75,8 @@ def render_site(
     site.nav = [
         {"Accueil": HOME},
         {"Toutes les fiches": CATALOGUE},
+        {"Chronologie": TIMELINE},
+        {"Panorama": PANORAMA},
         {
             "Parcourir": [
                 {esc(facet.label): facet_path(facet)} for facet in catalogue.taxonomy.facets
