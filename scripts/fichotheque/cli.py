@@ -109,6 +109,24 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="dossier de publication (par défaut : site/ à la racine)",
     )
+    serve = commands.add_parser(
+        "serve",
+        help="aperçu local, brouillons compris, mis à jour à chaque modification",
+        description="Construit un aperçu du site, brouillons compris, le sert en local et le "
+        "reconstruit dès qu'une fiche, la taxonomie, le glossaire ou docs/ change.",
+    )
+    serve.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="racine de la base de fiches (par défaut : le dossier courant)",
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port (par défaut : 8000 ; 0 = libre)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="adresse d'écoute (par défaut : 127.0.0.1)"
+    )
     return parser
 
 
@@ -141,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(project, args.host, args.port)
         return _build(project, strict=args.strict, site_dir=args.site_dir, force=args.force)
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)

@@ -1,0 +1,108 @@
+"""``fichotheque serve``: a local preview, drafts included, rebuilt when a source changes.
+
+The preview is built by the same path as the public site, into a temporary folder, and
+published there atomically: the server never shows half a build. A change that breaks
+the check leaves the last good preview in place and prints the problems.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .check import check_project
+from .engine import BuildError, build_site
+from .problems import is_failure, summary
+from .project import Project
+
+POLL_SECONDS = 0.5
+
+
+def snapshot(project: Project) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every source file: what a rebuild depends on."""
+    files = [project.taxonomy_path, project.glossary_path, project.mkdocs_path]
+    for folder in (project.fiches_dir, project.docs_dir):
+        if folder.is_dir():
+            files += [p for p in folder.rglob("*") if p.is_file()]
+    state = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        state[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return state
+
+
+def rebuild(project: Project, target: Path, say: Callable[[str], None]) -> bool:
+    """Check and build the preview; on a problem, say why and keep the previous one."""
+    result = check_project(project)
+    for problem in result.problems:
+        say(problem.format_text())
+    if is_failure(result.problems, strict=False):
+        say(f"{summary(result.problems)} L'aperçu précédent reste affiché.")
+        return False
+    try:
+        report = build_site(project, result, target, include_drafts=True, force=True)
+    except BuildError as error:
+        say(f"La construction a échoué : {error} L'aperçu précédent reste affiché.")
+        return False
+    drafts = sum(fiche.is_draft for fiche in result.fiches)
+    say(f"Aperçu à jour : {report.fiche_count} fiche(s) dont {drafts} brouillon(s), "
+        f"en {report.seconds:.1f} s.")  # fmt: skip
+    return True
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(project: Project, host: str, port: int) -> int:
+    """Build, serve and rebuild on change until interrupted; returns an exit code."""
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="fichotheque-apercu-") as folder:
+        target = Path(folder) / "site"
+        if not rebuild(project, target, say):
+            target.mkdir()
+            (target / "index.html").write_text(
+                "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Aperçu</title>"
+                "<p>La base contient des erreurs : corrigez-les (voir le terminal), "
+                "l'aperçu se mettra à jour.</p></html>",
+                encoding="utf-8",
+            )  # fmt: skip
+        handler = functools.partial(_QuietHandler, directory=str(target))
+        try:
+            server = ThreadingHTTPServer((host, port), handler)
+        except OSError as error:
+            print(f"fichotheque : le port {port} n'est pas disponible ({error.strerror}).",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        address = f"http://{host}:{server.server_address[1]}/"
+        say(f"Aperçu sur {address} (brouillons compris). Ctrl+C pour arrêter.")
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            state = snapshot(project)
+            while True:
+                time.sleep(POLL_SECONDS)
+                current = snapshot(project)
+                if current != state:
+                    state = current
+                    say("Changement détecté, reconstruction…")
+                    rebuild(project, target, say)
+        except KeyboardInterrupt:
+            say("Aperçu arrêté.")
+        finally:
+            server.shutdown()
+            server.server_close()
+    return 0
