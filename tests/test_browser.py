@@ -164,3 +164,50 @@ def test_catalogue_sorts_by_title_and_date(browser, server: str) -> None:  # typ
     table.get_by_role("button", name="Date").click()
     assert column(2) == sorted(dates)
     page.close()
+
+
+class _PrefixHandler(_QuietHandler):
+    """Serves the site under /sous-dossier/, as a host would that publishes it in a sub-path."""
+
+    prefix = "/sous-dossier/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "nulle-part")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+
+def test_site_works_from_a_sub_path(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With site_url set to a sub-path, every page, style and script loads from that sub-path."""
+    from conftest import copy_example
+    from fichotheque.check import check_project
+    from fichotheque.engine import build_site
+
+    project = copy_example(tmp_path / "example")
+    config = project.mkdocs_path.read_text(encoding="utf-8")
+    project.mkdocs_path.write_text(
+        config.replace("site_url: https://fiches.example.org/",
+                       "site_url: https://example.org/sous-dossier/"),
+        encoding="utf-8",
+    )  # fmt: skip
+    build_site(project, check_project(project), project.site_dir)
+    handler = functools.partial(_PrefixHandler, directory=str(project.site_dir))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/sous-dossier/"
+    page = browser.new_page()
+    failures: list[str] = []
+    page.on("response", lambda r: failures.append(r.url) if r.status >= 400 else None)
+    try:
+        for path in ("", "fiches/2009-reseau-insertion-socioprofessionnelle/", "404.html"):
+            page.goto(base + path)
+            assert page.locator("h1").count() == 1, path
+        page.goto(base + "404.html")
+        page.get_by_role("link", name="Revenir à l'accueil").click()
+        page.wait_for_load_state()
+        assert page.url == base
+    finally:
+        page.close()
+        httpd.shutdown()
+        httpd.server_close()
+    assert failures == []
