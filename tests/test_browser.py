@@ -211,3 +211,14 @@ def test_site_works_from_a_sub_path(browser, tmp_path: Path) -> None:  # type: i
         httpd.shutdown()
         httpd.server_close()
     assert failures == []
+
+
+def test_a_fiche_prints_without_the_site_around_it(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """In print, the header, menus, footer and neighbours disappear; the fiche stays."""
+    page = browser.new_page()
+    page.goto(server + "fiches/2007-plans-locaux-integration/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-footer", ".fiche-voisines"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("h1").is_visible() and page.locator(".fiche-meta").is_visible()
+    page.close()

@@ -116,11 +116,20 @@ def test_home_page_counts_fiches_and_links_every_facet(
     assert facets <= hrefs
 
 
-def test_every_internal_link_resolves(built_example: tuple[Project, BuildReport]) -> None:
-    """No page of the site links to a page or file that does not exist."""
+def test_every_internal_link_and_anchor_resolves(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """No page links to a page, a file or an anchor (#…) that does not exist."""
     project, _ = built_example
     site = project.site_dir
     broken = []
+    ids: dict[Path, set[str]] = {}
+
+    def anchors(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = {tag["id"] for tag in soup(path).find_all(id=True)}
+        return ids[path]
+
     for html in site.rglob("*.html"):
         for tag in soup(html).find_all(["a", "link", "script", "img"]):
             url = tag.get("href") or tag.get("src")
@@ -134,6 +143,14 @@ def test_every_internal_link_resolves(built_example: tuple[Project, BuildReport]
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{html.relative_to(site)} → {url}")
+                continue
+            fragment = urlsplit(url).fragment
+            if fragment and target.suffix == ".html" and fragment not in anchors(target):
+                broken.append(f"{html.relative_to(site)} → {url} (ancre absente)")
+        for tag in soup(html).find_all("a", href=True):
+            fragment = tag["href"][1:] if tag["href"].startswith("#") else ""
+            if fragment and fragment not in anchors(html):
+                broken.append(f"{html.relative_to(site)} → {tag['href']} (ancre absente)")
     assert broken == []
 
 
@@ -384,3 +401,28 @@ def test_mkdocs_warnings_are_reported_and_fail_a_strict_build(tmp_path: Path) ->
     assert any("absent.md" in warning for warning in report.warnings)
     with pytest.raises(BuildError, match="--strict"):
         build_site(project, check_project(project), project.site_dir, strict=True)
+
+
+def test_sitemap_lists_every_published_fiche(built_example: tuple[Project, BuildReport]) -> None:
+    """sitemap.xml names the page of every published fiche."""
+    project, _ = built_example
+    sitemap = (project.site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    for slug in published_front_matter():
+        assert f"/fiches/{slug}/</loc>" in sitemap, slug
+
+
+def test_last_change_comes_from_git_and_is_absent_outside_git(tmp_path: Path) -> None:
+    """In a git checkout a fiche shows « Modifiée le » its last commit; outside, nothing."""
+    project = _mini_project(tmp_path)
+    _build(project)
+    assert "Modifiée le" not in (project.site_dir / "fiches/alpha/index.html").read_text("utf-8")
+    env = {"GIT_AUTHOR_DATE": "2024-03-05T12:00:00", "GIT_COMMITTER_DATE": "2024-03-05T12:00:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PATH": "/usr/bin:/bin"}  # fmt: skip
+    for command in (["git", "init", "-q"], ["git", "add", "fiches"], ["git", "commit", "-qm", "x"]):
+        subprocess.run(command, cwd=project.root, env=env, check=True, capture_output=True)
+    _build(project)
+    document = page(project.site_dir, "fiches/alpha")
+    row = next(dt for dt in document.select(".fiche-meta dt") if dt.get_text() == "Modifiée le")
+    assert row.find_next("dd").time["datetime"] == "2024-03-05"

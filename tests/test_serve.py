@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from test_cli import EXECUTABLE
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode("utf-8")
+    """The page at ``url``, or "" while it is being replaced."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError:
+        return ""
 
 
 def wait_for(predicate, seconds: float = 30) -> bool:  # type: ignore[no-untyped-def]

@@ -72,6 +72,8 @@ def serve(project: Project, host: str, port: int) -> int:
 
     with tempfile.TemporaryDirectory(prefix="fichotheque-apercu-") as folder:
         target = Path(folder) / "site"
+        # Taken before the first build, so that an edit made meanwhile is not missed.
+        state = snapshot(project)
         if not rebuild(project, target, say):
             target.mkdir()
             (target / "index.html").write_text(
@@ -92,7 +94,6 @@ def serve(project: Project, host: str, port: int) -> int:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            state = snapshot(project)
             while True:
                 time.sleep(POLL_SECONDS)
                 current = snapshot(project)
