@@ -116,6 +116,7 @@ PAGE_KINDS = {
     "chronologie": "chronologie/",
     "panorama": "panorama/",
     "donnees": "donnees/",
+    "recherche": "recherche/?q=emploi&thematiques=logement",
 }
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

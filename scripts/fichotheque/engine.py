@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ def build_site(
     try:
         config, fiche_count = stage_site(project, result, staging, include_drafts=include_drafts)
         warnings = _run_mkdocs(config, staging / "site")
+        _run_pagefind(staging / "site")
         if strict and warnings:
             raise BuildError(
                 "MkDocs a signalé des avertissements, bloquants avec --strict : "
@@ -277,6 +279,22 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     if not (site_dir / "index.html").is_file():
         raise BuildError("MkDocs n'a pas produit de page d'accueil.")
     return handler.messages
+
+
+def _run_pagefind(site_dir: Path) -> None:
+    """Index the fiches of a built site with Pagefind (the binary ships in pagefind-bin)."""
+    from pagefind_bin import get_executable
+
+    command = [str(get_executable()), "--site", str(site_dir), "--quiet"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise BuildError(
+            f"l'index de recherche (Pagefind) n'a pas pu être construit ({error})."
+        ) from None
+    if result.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
+        details = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["sans message"]
+        raise BuildError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 
 
 def _publish(built: Path, target: Path) -> None:

@@ -85,7 +85,8 @@ def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -
             "n'est pas publiée ; elle n'apparaît que dans l'aperçu local.</p>"
         )
     parts += [
-        f'<p class="fiche-resume">{esc(fiche.description)}</p>',
+        f'<p class="fiche-resume" data-pagefind-meta="resume">{esc(fiche.description)}</p>',
+        _search_data(catalogue, fiche),
         _metadata(catalogue, fiche),
     ]
     categories = [
@@ -111,7 +112,24 @@ def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -
     parts += _related(catalogue, fiche, page)
     parts.append(_neighbours(catalogue, fiche, page))
     parts.append(_abbreviations(meanings))
-    return Page(page, fiche.title, fiche.description, "\n\n".join(p for p in parts if p))
+    return Page(
+        page, fiche.title, fiche.description, "\n\n".join(p for p in parts if p), indexed=True
+    )
+
+
+def _search_data(catalogue: Catalogue, fiche: Fiche) -> str:
+    """Invisible marks for Pagefind: a filter per facet and per year, the date to sort by."""
+    marks = [
+        f'<span data-pagefind-filter="{esc(facet_key)}:{esc(slug)}"></span>'
+        for facet_key, slugs in fiche.terms
+        for slug in slugs
+    ]
+    marks += [f'<span data-pagefind-filter="annee:{year}"></span>' for year in fiche.period.years()]
+    marks += [
+        f'<span data-pagefind-meta="date:{esc(fiche.period.french())}"></span>',
+        f'<span data-pagefind-sort="date:{fiche.period.start.first_day.isoformat()}"></span>',
+    ]
+    return '<div class="fiche-index" hidden>' + "".join(marks) + "</div>"
 
 
 def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:

@@ -68,12 +68,15 @@ class Page:
     title: str
     description: str
     body: str
+    indexed: bool = False  # a fiche: the search indexes its content (see theme/main.html)
 
     def text(self) -> str:
         """The page file: front matter with escaped strings, then the body."""
-        meta = {"title": esc(self.title)}
+        meta: dict[str, object] = {"title": esc(self.title)}
         if self.description:
             meta["description"] = esc(self.description)
+        if self.indexed:
+            meta["recherche"] = True
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**9)
         return f"---\n{front}---\n\n{self.body.rstrip()}\n"
 

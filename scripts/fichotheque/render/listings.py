@@ -17,6 +17,7 @@ from .html import (
     period_tag,
     term_path,
 )
+from .search import search_link
 
 LATEST_ON_HOME = 5
 
@@ -35,7 +36,10 @@ def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
     ]
     if term.description:
         parts.append(f'<p class="terme-description">{esc(term.description)}</p>')
-    parts.append(f'<p class="terme-compte"><strong>{count_fiches(len(fiches))}</strong></p>')
+    parts.append(
+        f'<p class="terme-compte"><strong>{count_fiches(len(fiches))}</strong> · '
+        f'<a href="{search_link(page, facet, term.slug)}">Rechercher dans ces fiches</a></p>'
+    )
     parts.append(
         fiche_list(page, fiches)
         if fiches
@@ -119,6 +123,10 @@ def render_home(catalogue: Catalogue, intro: str) -> Page:
         intro.strip() or "<h1>Fiches d'activités</h1>",
         f'<p class="accueil-chiffres">{figures}. '
         f'<a href="{href(HOME, CATALOGUE)}">Voir toutes les fiches</a>.</p>',
+        f'<form class="accueil-recherche" role="search" action="{search_link(HOME)}">'
+        '<label for="accueil-q">Rechercher dans les fiches</label> '
+        '<input type="search" id="accueil-q" name="q"> '
+        '<button type="submit" class="md-button md-button--primary">Rechercher</button></form>',
         "## Parcourir par catégorie",
     ]
     for facet in catalogue.taxonomy.facets:

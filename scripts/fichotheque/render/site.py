@@ -22,6 +22,7 @@ from .fiche import render_fiche, resource_target
 from .glossary import render_glossary
 from .html import CATALOGUE, GLOSSARY, HOME, Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
+from .search import SEARCH, render_search
 from .timeline import TIMELINE, render_timeline
 
 
@@ -64,6 +65,7 @@ def render_site(
     site.pages.append(render_home(catalogue, home_intro))
     if catalogue.glossary.entries:
         site.pages.append(render_glossary(catalogue))
+    site.pages.append(render_search(catalogue))
     site.pages.append(render_timeline(catalogue))
     site.pages.append(render_panorama(catalogue))
     site.pages.append(render_data_page(catalogue, settings.licence))
@@ -74,6 +76,7 @@ def render_site(
     )
     site.nav = [
         {"Accueil": HOME},
+        {"Rechercher": SEARCH},
         {"Toutes les fiches": CATALOGUE},
         {"Chronologie": TIMELINE},
         {"Panorama": PANORAMA},

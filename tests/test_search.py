@@ -1,0 +1,139 @@
+"""Search with Pagefind in real Chromium: French matching, facet logic, addresses that restore."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from test_browser import browser, server  # noqa: F401 - fixtures
+from test_build import as_list, published_front_matter
+
+pytestmark = pytest.mark.browser
+
+
+def results(page, address: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """Open a search address and return the slugs of the fiches found."""
+    page.goto(address)
+    page.wait_for_function(
+        "() => /trouvée|Aucun résultat/.test(document.getElementById('recherche-etat').textContent)"
+    )
+    links = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
+    return {Path(urlsplit(link).path).name for link in links}
+
+
+def carrying(facet: str, term: str) -> set[str]:
+    return {s for s, meta in published_front_matter().items() if term in as_list(meta.get(facet))}
+
+
+def test_accents_do_not_matter(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """« integration » finds what « intégration » finds, and something."""
+    page = browser.new_page()
+    with_accent = results(page, server + "recherche/?q=intégration")
+    without = results(page, server + "recherche/?q=integration")
+    assert with_accent and with_accent == without
+    page.close()
+
+
+def test_theme_filter_keeps_exactly_the_matches_carrying_the_theme(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Checking a theme leaves the fiches that match the words and carry the theme."""
+    page = browser.new_page()
+    found = results(page, server + "recherche/?q=emploi")
+    assert found
+    page.get_by_label("Logement").check()
+    page.wait_for_url("**thematiques=logement**")
+    filtered = results(page, page.url)
+    assert filtered == found & carrying("thematiques", "logement")
+    page.close()
+
+
+def test_terms_of_one_facet_combine_with_or_and_facets_with_and(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Logement or Santé, and Accompagnement: union within a facet, intersection across."""
+    page = browser.new_page()
+    either = results(page, server + "recherche/?thematiques=logement&thematiques=sante")
+    assert either == carrying("thematiques", "logement") | carrying("thematiques", "sante")
+    both = results(
+        page, server + "recherche/?thematiques=logement&thematiques=sante&axes=accompagnement"
+    )
+    assert both == either & carrying("axes", "accompagnement")
+    page.close()
+
+
+def test_year_range_narrows_by_date(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """From 2020 to 2023 keeps the fiches whose period touches those years."""
+    page = browser.new_page()
+    found = results(page, server + "recherche/?de=2020&a=2023")
+    expected = set()
+    for slug, meta in published_front_matter().items():
+        years = [
+            int(y)
+            for y in re.findall(r"([0-9]{4})(?:-[0-9]{1,2}(?![0-9])){0,2}", str(meta["date"]))
+        ]
+        if min(years) <= 2023 and max(years) >= 2020:
+            expected.add(slug)
+    assert found == expected
+    page.close()
+
+
+def test_address_keeps_the_search_and_restores_it(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Typing and ticking update the address; reopening it restores the form and results."""
+    page = browser.new_page()
+    page.goto(server + "recherche/")
+    page.get_by_label("Mots recherchés").fill("réseau")
+    page.get_by_label("Accompagnement").check()
+    page.wait_for_url("**axes=accompagnement**")
+    params = parse_qs(urlsplit(page.url).query)
+    assert params["q"] == ["réseau"] and params["axes"] == ["accompagnement"]
+    first = results(page, page.url)
+    other = browser.new_page()
+    again = results(other, page.url)
+    assert again == first
+    assert other.get_by_label("Mots recherchés").input_value() == "réseau"
+    assert other.get_by_label("Accompagnement").is_checked()
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('axes=')")
+    assert not page.get_by_label("Accompagnement").is_checked()
+    page.close()
+    other.close()
+
+
+def test_term_page_links_to_the_pre_filtered_search(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """« Rechercher dans ces fiches » on a term page lists exactly that term's fiches."""
+    page = browser.new_page()
+    page.goto(server + "axes/interpellation/")
+    page.get_by_role("link", name="Rechercher dans ces fiches").click()
+    page.wait_for_url("**recherche/?axes=interpellation")
+    assert results(page, page.url) == carrying("axes", "interpellation")
+    assert page.get_by_label("Interpellation").is_checked()
+    page.close()
+
+
+def test_no_result_offers_a_way_out(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """With nothing found, the page says so and offers to remove the filters."""
+    page = browser.new_page()
+    assert (
+        results(
+            page,
+            server
+            + "recherche/?q=logement&pays=lettonie&pays=canada&axes=accompagnement&type=formation",
+        )
+        == set()
+    )
+    assert "Aucun résultat" in page.locator("#recherche-etat").inner_text()
+    page.get_by_role("button", name="Retirer les filtres").click()
+    page.wait_for_function("() => !location.search.includes('pays=')")
+    assert results(page, page.url)
+    page.close()
+
+
+def test_home_search_box_leads_to_results(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The home page's box opens the search page with the words already searched."""
+    page = browser.new_page()
+    page.goto(server)
+    page.get_by_label("Rechercher dans les fiches").fill("Sambreville")
+    page.get_by_label("Rechercher dans les fiches").press("Enter")
+    page.wait_for_url("**recherche/?q=Sambreville")
+    assert results(page, page.url)
+    page.close()
