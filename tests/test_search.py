@@ -20,6 +20,13 @@ def results(page, address: str) -> set[str]:  # type: ignore[no-untyped-def]
     page.wait_for_function(
         "() => /trouvée|Aucun résultat/.test(document.getElementById('recherche-etat').textContent)"
     )
+    more = page.locator("#recherche-plus")
+    while more.count():
+        shown = page.locator("#recherche-resultats li").count()
+        more.click()
+        page.wait_for_function(
+            f"() => document.querySelectorAll('#recherche-resultats li').length > {shown}"
+        )
     links = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
     return {Path(urlsplit(link).path).name for link in links}
 
@@ -136,4 +143,16 @@ def test_home_search_box_leads_to_results(browser, server: str) -> None:  # type
     page.get_by_label("Rechercher dans les fiches").press("Enter")
     page.wait_for_url("**recherche/?q=Sambreville")
     assert results(page, page.url)
+    page.close()
+
+
+def test_without_words_the_page_browses_the_whole_collection(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """With no query and no filter, every published fiche is listed, ten at a time."""
+    page = browser.new_page()
+    page.goto(server + "recherche/")
+    page.wait_for_function(
+        "() => /trouvée/.test(document.getElementById('recherche-etat').textContent)"
+    )
+    assert page.locator("#recherche-resultats li").count() == min(10, len(published_front_matter()))
+    assert results(page, server + "recherche/") == set(published_front_matter())
     page.close()

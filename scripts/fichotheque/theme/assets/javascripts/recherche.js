@@ -19,6 +19,7 @@
   boxes.forEach(function (box) { labels[box.name + ":" + box.value] = box.getAttribute("data-libelle"); });
   var pagefind = null;
   var pending = null;
+  var PAGE_SIZE = 10;  // results are fetched ten at a time: each one costs a download
 
   function text(tag, content, className) {
     var element = document.createElement(tag);
@@ -88,7 +89,28 @@
     run(true);
   }
 
-  function render(search, data) {
+  function showMore(search, shown) {
+    var more = document.getElementById("recherche-plus");
+    if (more) { more.remove(); }
+    var next = search.results.slice(shown, shown + PAGE_SIZE);
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+      data.forEach(function (result) { list.appendChild(item(result)); });
+      if (shown + next.length < search.results.length) {
+        var button = text("button", "Afficher plus de résultats", "md-button md-button--primary");
+        button.type = "button";
+        button.id = "recherche-plus";
+        button.addEventListener("click", function () {
+          showMore(search, shown + next.length).then(function () {
+            var links = list.querySelectorAll("li h2 a");
+            if (links[shown + next.length]) { links[shown + next.length].focus(); }
+          });
+        });
+        list.parentNode.insertBefore(button, list.nextSibling);
+      }
+    });
+  }
+
+  function announce(search) {
     var count = search.results.length;
     status.textContent = "";
     if (count === 0) {
@@ -102,8 +124,9 @@
     } else {
       status.appendChild(text("p", count + (count > 1 ? " fiches trouvées" : " fiche trouvée")));
     }
-    list.textContent = "";
-    data.forEach(function (result) {
+  }
+
+  function item(result) {
       var item = document.createElement("li");
       var heading = document.createElement("h2");
       var link = text("a", result.meta.title || result.url);
@@ -122,8 +145,7 @@
         });
       });
       if (categories.length) { item.appendChild(text("p", categories.join(" · "), "recherche-categories")); }
-      list.appendChild(item);
-    });
+      return item;
   }
 
   function run(push) {
@@ -137,8 +159,10 @@
     current.then(function (search) {
       if (pending !== current || !search) { return null; }
       showCounts(search.filters);
-      return Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); }))
-        .then(function (data) { if (pending === current) { render(search, data); } });
+      list.textContent = "";
+      return showMore(search, 0).then(function () {
+        if (pending === current) { announce(search); }
+      });
     });
   }
 
