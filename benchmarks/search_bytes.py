@@ -32,13 +32,47 @@ from fichotheque.check import check_project  # noqa: E402
 from fichotheque.engine import _run_mkdocs, build_site, stage_site  # noqa: E402
 from fichotheque.project import Project  # noqa: E402
 
-WORDS = (
-    "accompagnement intégration logement emploi formation santé citoyenneté réseau "
-    "association commune province partenaires migrants réfugiés jeunes femmes projet "
-    "atelier rencontre diagnostic recommandations mémorandum élections droits accès "
-    "interculturalité discrimination racisme mobilité justice enseignement quartier "
-    "permanence insertion socioprofessionnelle plan local concertation plénière"
-).split()
+WORDS = [
+    "accompagnement",
+    "intégration",
+    "logement",
+    "emploi",
+    "formation",
+    "santé",
+    "citoyenneté",
+    "réseau",
+    "association",
+    "commune",
+    "province",
+    "partenaires",
+    "migrants",
+    "réfugiés",
+    "jeunes",
+    "femmes",
+    "projet",
+    "atelier",
+    "rencontre",
+    "diagnostic",
+    "recommandations",
+    "mémorandum",
+    "élections",
+    "droits",
+    "accès",
+    "interculturalité",
+    "discrimination",
+    "racisme",
+    "mobilité",
+    "justice",
+    "enseignement",
+    "quartier",
+    "permanence",
+    "insertion",
+    "socioprofessionnelle",
+    "plan",
+    "local",
+    "concertation",
+    "plénière",
+]
 
 
 def make_project(folder: Path, count: int, seed: int = 7) -> Project:
@@ -134,8 +168,10 @@ def main() -> None:
     print(f"fiches: {args.fiches}")
     print(f"build with Pagefind (fichotheque build): {ours:.1f} s")
     print(f"build with Material search (same pages): {baseline:.1f} s")
-    print(f"first query « {args.query} »: {search:,} bytes from /pagefind/ "
-          f"({len(files)} files), {total:,} bytes for the whole page")
+    print(
+        f"first query « {args.query} »: {search:,} bytes from /pagefind/ "
+        f"({len(files)} files), {total:,} bytes for the whole page"
+    )
     print(f"Material search_index.json: {len(index):,} bytes raw, {zipped:,} bytes gzipped")
     print(f"ratio: Pagefind first query / lunr index gzipped = {search / zipped:.3f}")
 
