@@ -32,47 +32,13 @@ from fichotheque.check import check_project  # noqa: E402
 from fichotheque.engine import _run_mkdocs, build_site, stage_site  # noqa: E402
 from fichotheque.project import Project  # noqa: E402
 
-WORDS = [
-    "accompagnement",
-    "intégration",
-    "logement",
-    "emploi",
-    "formation",
-    "santé",
-    "citoyenneté",
-    "réseau",
-    "association",
-    "commune",
-    "province",
-    "partenaires",
-    "migrants",
-    "réfugiés",
-    "jeunes",
-    "femmes",
-    "projet",
-    "atelier",
-    "rencontre",
-    "diagnostic",
-    "recommandations",
-    "mémorandum",
-    "élections",
-    "droits",
-    "accès",
-    "interculturalité",
-    "discrimination",
-    "racisme",
-    "mobilité",
-    "justice",
-    "enseignement",
-    "quartier",
-    "permanence",
-    "insertion",
-    "socioprofessionnelle",
-    "plan",
-    "local",
-    "concertation",
-    "plénière",
-]
+WORDS = (  # noqa: SIM905 - a paragraph of words reads better than a list
+    "accompagnement intégration logement emploi formation santé citoyenneté réseau "
+    "association commune province partenaires migrants réfugiés jeunes femmes projet "
+    "atelier rencontre diagnostic recommandations mémorandum élections droits accès "
+    "interculturalité discrimination racisme mobilité justice enseignement quartier "
+    "permanence insertion socioprofessionnelle plan local concertation plénière"
+).split()
 
 
 def make_project(folder: Path, count: int, seed: int = 7) -> Project:
