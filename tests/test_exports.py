@@ -47,6 +47,7 @@ def test_csv_export_has_one_row_per_fiche(built_example: tuple[Project, BuildRep
     assert sorted(row["slug"] for row in rows) == sorted(fiches)
     for row in rows:
         assert row["titre"] == fiches[row["slug"]]["title"]
+        assert row["licence"].startswith("CC BY 4.0")
         assert len(row["partenaires"].split(" ; ")) == max(
             1, len(as_list(fiches[row["slug"]].get("partenaires")))
         )

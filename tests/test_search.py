@@ -156,3 +156,15 @@ def test_without_words_the_page_browses_the_whole_collection(browser, server: st
     assert page.locator("#recherche-resultats li").count() == min(10, len(published_front_matter()))
     assert results(page, server + "recherche/") == set(published_front_matter())
     page.close()
+
+
+def test_header_search_box_leads_to_the_search_page(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """From any page, the header's box opens the search with the words typed."""
+    page = browser.new_page()
+    page.goto(server + "glossaire/")
+    box = page.get_by_label("Recherche rapide dans les fiches")
+    box.fill("Namur")
+    box.press("Enter")
+    page.wait_for_url("**recherche/?q=Namur")
+    assert results(page, page.url)
+    page.close()

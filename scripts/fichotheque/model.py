@@ -18,6 +18,7 @@ from .glossary import Glossary, Meaning
 from .taxonomy import Facet, Taxonomy, Term
 
 SIMILAR_COUNT = 3
+MIN_EXPANSION = 8  # shorter expansions would match ordinary words
 
 
 def newest_first(fiches: list[Fiche]) -> list[Fiche]:
@@ -162,11 +163,18 @@ def used_meanings(fiche: Fiche, glossary: Glossary) -> tuple[Meaning, ...]:
         return ()
     text = "\n".join((fiche.title, fiche.description, fiche.body))
     found = {match.group(0) for match in pattern.finditer(text)}
+    folded = " ".join(text.casefold().split())
     chosen = dict(fiche.acronyms)
     meanings: list[Meaning] = []
     for entry in glossary.entries:
-        if entry.term not in found:
-            continue
-        choice = chosen.get(entry.term)
-        meanings += [m for m in entry.meanings if choice is None or m.id == choice]
+        # A meaning written out in full counts too: the box then names its acronym,
+        # which makes the fiche findable by either form.
+        spelled = [
+            m for m in entry.meanings
+            if len(m.expansion) >= MIN_EXPANSION and m.expansion.casefold() in folded
+        ]  # fmt: skip
+        if entry.term in found:
+            choice = chosen.get(entry.term)
+            spelled += [m for m in entry.meanings if choice is None or m.id == choice]
+        meanings += [m for m in entry.meanings if m in spelled]
     return tuple(meanings)

@@ -120,15 +120,20 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def fiches_csv(catalogue: Catalogue, base_url: str) -> str:
-    """One row per fiche; several values in a cell are joined by « ; »."""
+def fiches_csv(catalogue: Catalogue, base_url: str, licence: Licence | None = None) -> str:
+    """One row per fiche; several values in a cell are joined by « ; ».
+
+    CSV has no place for a note, so the licence is a last column, repeated on each row.
+    """
     fields = export_fields(catalogue)
+    terms = f"{licence.name} {licence.url}".strip() if licence else ""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheets open the file as UTF-8
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([field.name for field in fields])
+    writer.writerow([field.name for field in fields] + ["licence"])
     for fiche in catalogue.fiches:
-        writer.writerow([_cell(field.value(catalogue, fiche, base_url)) for field in fields])
+        row = [_cell(field.value(catalogue, fiche, base_url)) for field in fields]
+        writer.writerow([*row, terms])
     return buffer.getvalue()
 
 

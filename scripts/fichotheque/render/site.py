@@ -70,7 +70,7 @@ def render_site(
     site.pages.append(render_panorama(catalogue))
     site.pages.append(render_data_page(catalogue, settings.licence))
     site.texts[JSON_FILE] = fiches_json(catalogue, settings.base_url, settings.licence)
-    site.texts[CSV_FILE] = fiches_csv(catalogue, settings.base_url)
+    site.texts[CSV_FILE] = fiches_csv(catalogue, settings.base_url, settings.licence)
     site.texts[FEED_FILE] = atom_feed(
         catalogue, settings.site_name, settings.base_url, settings.licence
     )

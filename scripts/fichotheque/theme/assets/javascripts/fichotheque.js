@@ -1,7 +1,29 @@
-/* Fichothèque: sort the catalogue table by title or date, without any library.
-   Without JavaScript the table stays in its default order (newest first). */
+/* Fichothèque: a search box in the header, and the catalogue table sorted by title or
+   date, without any library. Without JavaScript, the menu's « Rechercher » entry and the
+   catalogue's default order (newest first) remain. */
 (function () {
   "use strict";
+  var searchPage = document.querySelector('link[rel="search"]');
+  var header = document.querySelector(".md-header__inner");
+  if (searchPage && header && !document.getElementById("recherche")) {
+    var form = document.createElement("form");
+    form.className = "entete-recherche";
+    form.setAttribute("role", "search");
+    form.action = searchPage.href;
+    var label = document.createElement("label");
+    label.className = "visuellement-cache";
+    label.htmlFor = "entete-q";
+    label.textContent = "Recherche rapide dans les fiches";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "entete-q";
+    input.name = "q";
+    input.placeholder = "Rechercher";
+    form.appendChild(label);
+    form.appendChild(input);
+    var title = header.querySelector(".md-header__title");
+    header.insertBefore(form, title ? title.nextSibling : null);
+  }
   function sortTable(table, column, descending) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
