@@ -283,6 +283,8 @@ def test_drafts_are_not_published(tmp_path: Path) -> None:
             text = path.read_text(encoding="utf-8")
             assert "fiches/beta" not in text and "Bêta" not in text, path
     assert (site / "fiches/alpha/index.html").exists()
+    index = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert index["languages"]["fr"]["page_count"] == 1  # alpha only: the draft is not indexed
 
 
 def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None:

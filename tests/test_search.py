@@ -10,6 +10,7 @@ import pytest
 
 from test_browser import browser, server  # noqa: F401 - fixtures
 from test_build import as_list, published_front_matter
+from test_site import fiche_text
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +36,15 @@ def carrying(facet: str, term: str) -> set[str]:
     return {s for s, meta in published_front_matter().items() if term in as_list(meta.get(facet))}
 
 
-def test_accents_do_not_matter(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    """« integration » finds what « intégration » finds, and something."""
+def test_accents_and_plurals_do_not_matter(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """« integration » finds what « intégration » finds; « associations » what « association »."""
     page = browser.new_page()
     with_accent = results(page, server + "recherche/?q=intégration")
     without = results(page, server + "recherche/?q=integration")
     assert with_accent and with_accent == without
+    plural = results(page, server + "recherche/?q=associations")
+    singular = results(page, server + "recherche/?q=association")
+    assert plural and plural == singular
     page.close()
 
 
@@ -155,6 +159,22 @@ def test_without_words_the_page_browses_the_whole_collection(browser, server: st
     )
     assert page.locator("#recherche-resultats li").count() == min(10, len(published_front_matter()))
     assert results(page, server + "recherche/") == set(published_front_matter())
+    page.close()
+
+
+def test_acronyms_are_found_by_their_expansion_and_back(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """« Fonds social européen » finds the fiches that only say FSE, and the other way round."""
+    page = browser.new_page()
+    by_acronym = results(page, server + "recherche/?q=FSE")
+    by_expansion = results(page, server + "recherche/?q=Fonds social européen")
+    spelled_out = {slug for slug in published_front_matter() if "fonds social européen" in
+                   " ".join(fiche_text(slug).casefold().split())}  # fmt: skip
+    saying_fse = {
+        slug for slug in published_front_matter() if re.search(r"\bFSE\b", fiche_text(slug))
+    }
+    assert spelled_out - saying_fse, "the example should have a fiche that never writes FSE"
+    assert by_acronym >= spelled_out | saying_fse
+    assert by_expansion >= spelled_out | saying_fse
     page.close()
 
 
