@@ -188,3 +188,28 @@ def test_header_search_box_leads_to_the_search_page(browser, server: str) -> Non
     page.wait_for_url("**recherche/?q=Namur")
     assert results(page, page.url)
     page.close()
+
+
+def test_sort_by_date_and_counts_follow_the_query(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Sorting by date orders results newest first; each box shows how many results it keeps."""
+    page = browser.new_page()
+    found = results(page, server + "recherche/?q=emploi&tri=date")
+    dates = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
+    fiches = published_front_matter()
+    starts = [str(fiches[Path(urlsplit(d).path).name]["date"])[:4] for d in dates]
+    assert starts == sorted(starts, reverse=True)
+    count = page.locator("label[for='f-thematiques-logement'] [data-compte]").inner_text()
+    assert count == f"({len(found & carrying('thematiques', 'logement'))})"
+    page.close()
+
+
+def test_without_javascript_the_search_page_says_so(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """JavaScript off: the page explains that search needs it and points to the categories."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "recherche/")
+    message = page.locator(".recherche-sans-js")
+    assert message.is_visible() and "JavaScript" in message.inner_text()
+    page.get_by_role("link", name="la liste complète").click()
+    assert page.locator("h1").inner_text() == "Toutes les fiches"
+    context.close()

@@ -184,6 +184,9 @@
   import(index.href).then(function (module) {
     pagefind = module;
     return pagefind.options({ baseUrl: root, excerptLength: 30 });
+  }).then(function () {
+    // Loading the filter index up front is what makes each search report its counts.
+    return pagefind.filters();
   }).then(function () { run(false); }).catch(function () {
     status.textContent = "L'index de recherche n'a pas pu être chargé.";
   });
