@@ -115,12 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Construit un aperçu du site, brouillons compris, le sert en local et le "
         "reconstruit dès qu'une fiche, la taxonomie, le glossaire ou docs/ change.",
     )
-    serve.add_argument(
-        "--root",
-        type=Path,
-        default=Path("."),
-        help="racine de la base de fiches (par défaut : le dossier courant)",
-    )
+    _root_option(serve)
     serve.add_argument(
         "--port", type=int, default=8000, help="port (par défaut : 8000 ; 0 = libre)"
     )
@@ -130,13 +125,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common_options(parser: argparse.ArgumentParser) -> None:
+def _root_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--root",
         type=Path,
         default=Path("."),
         help="racine de la base de fiches (par défaut : le dossier courant)",
     )
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    _root_option(parser)
     parser.add_argument(
         "--strict", action="store_true", help="traite les avertissements comme des erreurs"
     )
