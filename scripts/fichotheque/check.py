@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
+from .fields import Context
 from .glossary import Glossary, load_glossary
 from .problems import Problem, Severity, sort_problems
 from .project import Project
 from .taxonomy import Taxonomy, load_taxonomy
-from .validate import Checked, Context, validate_fiche
+from .validate import Checked, validate_fiche
 
 
 @dataclass
