@@ -121,6 +121,13 @@ class Reader:
         for key, _value in mapping.items:
             if key.value in allowed:
                 continue
+            if key.value == "<<" and not key.quoted:
+                self.report(
+                    key, "cle-inconnue", prefix + key.value,
+                    "La fusion YAML « << » n'est pas permise : chaque fiche écrit ses champs.",
+                    "Recopiez les champs voulus à la place de la ligne « <<: … ».",
+                )  # fmt: skip
+                continue
             guess = suggest(key.value, {name: name for name in allowed})
             hint = (
                 f"Vouliez-vous dire « {guess} » ?"
