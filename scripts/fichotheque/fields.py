@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .dates import (
     EXPECTED_DATE,
@@ -33,6 +35,8 @@ from .schema import (
 from .taxonomy import Taxonomy
 from .text import SLUG_PATTERN, quote_list, suggest
 from .yamlnodes import Mapping, Node, Scalar
+
+T = TypeVar("T")
 
 _STATUS_SPELLINGS = {
     **{status: status for status in STATUSES},
@@ -66,21 +70,24 @@ class FieldReader(Reader):
     def _text_list(self, node: Node, field: str) -> list[str]:
         return [item.value.strip() for item in self.scalars(node, field)]
 
-    def _period(self, node: Node, field: str) -> Period | None:
+    def _parsed(self, node: Node, field: str, parse: Callable[[str], T], expected: str) -> T | None:
+        """``parse`` applied to the node's text; a DateError is reported with ``expected``."""
         text = self.text(node, field)
         if text is None:
             return None
         try:
-            period = parse_period(text)
+            return parse(text)
         except DateError as error:
             self.report(
-                node,
-                "date-invalide",
-                field,
-                f"Date illisible : {error}.",
-                f"Écrivez {EXPECTED_DATE}.",
+                node, "date-invalide", field, f"Date illisible : {error}.", f"Écrivez {expected}."
             )
             return None
+
+    def _period(self, node: Node, field: str) -> Period | None:
+        period = self._parsed(node, field, parse_period, EXPECTED_DATE)
+        if period is None:
+            return None
+        text = node.value.strip() if isinstance(node, Scalar) else ""
         if period.end < period.start:
             self.report(
                 node,
@@ -104,20 +111,10 @@ class FieldReader(Reader):
         return period
 
     def _day(self, node: Node, field: str) -> dt.date | None:
-        text = self.text(node, field)
-        if text is None:
+        day = self._parsed(node, field, parse_day, EXPECTED_DAY)
+        if day is None:
             return None
-        try:
-            day = parse_day(text)
-        except DateError as error:
-            self.report(
-                node,
-                "date-invalide",
-                field,
-                f"Date illisible : {error}.",
-                f"Écrivez {EXPECTED_DAY}.",
-            )
-            return None
+        text = day.isoformat()
         if day > self.context.today:
             self.report(
                 node,

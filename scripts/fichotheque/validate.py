@@ -22,7 +22,6 @@ from .schema import (
     FIELDS,
     STATUS_DRAFT,
     STATUS_PUBLISHED,
-    STATUSES,
     Kind,
 )
 from .taxonomy import Facet
@@ -32,13 +31,6 @@ from .yamlnodes import Mark, Node, Scalar, describe, forbidden_characters
 T = TypeVar("T")
 
 RESERVED_SLUGS = {"index"}
-_STATUS_SPELLINGS = {
-    **{status: status for status in STATUSES},
-    "publie": STATUS_PUBLISHED,
-    "publiée": STATUS_PUBLISHED,
-    "published": STATUS_PUBLISHED,
-    "draft": "brouillon",
-}
 
 
 @dataclass(frozen=True)
