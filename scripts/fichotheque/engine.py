@@ -14,12 +14,13 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .check import CheckResult
 from .fiches import FENCE
 from .files import copy_tree, read_text, write_text
+from .harden import Policy, harden_site, new_secret
 from .history import last_changes
 from .model import build_catalogue
 from .project import Project
@@ -68,8 +69,12 @@ def build_site(
             f"({error.strerror or error})."
         ) from None
     try:
-        config, fiche_count = stage_site(project, result, staging, include_drafts=include_drafts)
+        settings = replace(_settings(project), body_secret=new_secret())
+        config, fiche_count = stage_site(
+            project, result, staging, include_drafts=include_drafts, settings=settings
+        )
         warnings = _run_mkdocs(config, staging / "site")
+        harden_site(staging / "site", settings.body_secret, Policy(settings.allowed_hosts))
         _run_pagefind(staging / "site")
         if strict and warnings:
             raise BuildError(
@@ -85,7 +90,12 @@ def build_site(
 
 
 def stage_site(
-    project: Project, result: CheckResult, staging: Path, *, include_drafts: bool = False
+    project: Project,
+    result: CheckResult,
+    staging: Path,
+    *,
+    include_drafts: bool = False,
+    settings: Settings | None = None,
 ) -> tuple[Path, int]:
     """Write the pages and a mkdocs.yml for any Material-compatible engine into ``staging``.
 
@@ -100,7 +110,10 @@ def stage_site(
         changed=last_changes(project.root, project.relative(project.fiches_dir)),
     )
     site = render_site(
-        catalogue, project.root, home_intro=_home_intro(project), settings=_settings(project)
+        catalogue,
+        project.root,
+        home_intro=_home_intro(project),
+        settings=settings or _settings(project),
     )
     reference = render_reference(catalogue)
     site.pages.append(reference)
@@ -162,6 +175,7 @@ def _settings(project: Project) -> Settings:
         site_name=str(config.get("site_name") or "Fiches"),
         base_url=base_url,
         licence=Licence(licence["nom"], str(licence.get("url") or "")) if licence else None,
+        allowed_hosts=allowed_hosts(extra if isinstance(extra, dict) else {}),
     )
 
 
@@ -310,3 +324,9 @@ def _publish(built: Path, target: Path) -> None:
         os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def allowed_hosts(extra: dict[str, object]) -> tuple[str, ...]:
+    """The third-party hosts ``extra.hotes_autorises`` allows (placeholder until settings)."""
+    hosts = extra.get("hotes_autorises") or []
+    return tuple(str(h) for h in hosts) if isinstance(hosts, list) else ()

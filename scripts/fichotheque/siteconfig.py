@@ -16,10 +16,15 @@ from typing import Any
 import yaml
 
 from .files import copy_tree
+from .safe_attrs import NAME as SAFE_ATTR_LIST
 
 THEME_DIR = Path(__file__).parent / "theme"
 OVERRIDES = "overrides"
-REQUIRED_EXTENSIONS = ("abbr", "attr_list", "toc")
+REQUIRED_EXTENSIONS = ("abbr", SAFE_ATTR_LIST, "toc")
+# Extensions replaced in the staged file by a safe equivalent, and options forced on
+# others: table alignment as an ``align`` attribute, since the CSP refuses inline styles.
+REPLACED_EXTENSIONS = {"attr_list": SAFE_ATTR_LIST, "markdown.extensions.attr_list": SAFE_ATTR_LIST}
+FORCED_OPTIONS = {"tables": {"use_align_attribute": True}}
 
 
 class ConfigError(Exception):
@@ -127,10 +132,12 @@ def write_site_config(
     extensions = config.get("markdown_extensions") or []
     if not isinstance(extensions, list):
         raise ConfigError("le réglage « markdown_extensions » de mkdocs.yml doit être une liste.")
+    extensions = [_safe_extension(e) for e in extensions]
     names = {e if isinstance(e, str) else next(iter(e), None) for e in extensions}
     # Fiche pages define abbreviations (acronym tooltips); without the extension they
     # would show as text.
     config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
+    theme["font"] = False  # never Google Fonts, whatever the settings say
     hooks = config.get("hooks")
     if hooks is not None:
         if not isinstance(hooks, list) or not all(isinstance(h, str) for h in hooks):
@@ -151,3 +158,15 @@ def write_site_config(
         yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     return path
+
+
+def _safe_extension(entry: object) -> object:
+    """One ``markdown_extensions`` entry, made safe: attr_list replaced, options forced."""
+    name, options = (entry, {}) if isinstance(entry, str) else next(iter(dict(entry).items()))
+    if not isinstance(name, str):
+        return entry
+    name = REPLACED_EXTENSIONS.get(name, name)
+    forced = FORCED_OPTIONS.get(name.removeprefix("markdown.extensions."))
+    if forced:
+        options = {**(options if isinstance(options, dict) else {}), **forced}
+    return {name: options} if options else name

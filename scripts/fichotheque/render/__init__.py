@@ -7,8 +7,9 @@ partner name is always text and never markup. Links between generated pages are
 computed here as relative URLs, which keeps the site working from a sub-path.
 """
 
+from ..routes import HOME
 from .exports import Licence
-from .html import HOME, Page
+from .html import Page
 from .reference import render_reference
 from .site import Settings, Site, render_site
 

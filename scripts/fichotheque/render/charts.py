@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Catalogue
+from ..routes import PANORAMA
 from ..taxonomy import Facet
 from .html import Page, esc, href, term_path
 
-PANORAMA = "panorama.md"
 BAR = 22
 LABEL_WIDTH = 260
 CHART_WIDTH = 640

@@ -17,12 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..fiches import Fiche
 from ..model import Catalogue
+from ..routes import CSV_FILE, DATA_PAGE, FEED_FILE, JSON_FILE
 from .html import Page, esc, fiche_path, href, url_of
 
-DATA_PAGE = "donnees.md"
-JSON_FILE = "donnees/fiches.json"
-CSV_FILE = "donnees/fiches.csv"
-FEED_FILE = "flux.xml"
 FEED_SIZE = 20
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from ..dates import MONTHS
 from ..fiches import Fiche, Resource
 from ..glossary import Meaning
+from ..htmlpolicy import body_markers
 from ..model import Catalogue
 from ..references import link_references
+from ..routes import GLOSSARY
 from ..schema import FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
 from ..text import one_line
 from .html import (
-    GLOSSARY,
     Page,
     esc,
     fiche_list,
@@ -75,8 +76,13 @@ def _size(path: Path) -> str:
     return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
 
 
-def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -> Page:
-    """A fiche's page: title, summary, metadata, categories, body, resources, sources, links."""
+def render_fiche(
+    catalogue: Catalogue, fiche: Fiche, root: Path | None = None, *, body_secret: str = ""
+) -> Page:
+    """A fiche's page: title, summary, metadata, categories, body, resources, sources, links.
+
+    With ``body_secret``, the body is staged between the markers the sanitiser looks for.
+    """
     page = fiche_path(fiche)
     parts = [f'<h1 class="fiche-titre">{esc(fiche.title)}</h1>']
     if fiche.is_draft:
@@ -99,7 +105,11 @@ def render_fiche(catalogue: Catalogue, fiche: Fiche, root: Path | None = None) -
             '<nav class="fiche-categories" aria-label="Catégories de la fiche">'
             "<dl>" + "".join(categories) + "</dl></nav>"
         )
-    parts.append(link_fiche_references(catalogue, fiche))
+    body = link_fiche_references(catalogue, fiche)
+    if body_secret:
+        start, end = body_markers(body_secret)
+        body = f"{start}\n\n{body}\n\n{end}"
+    parts.append(body)
     if fiche.resources:
         items = "".join(_resource_item(page, r, root) for r in fiche.resources)
         parts += ["## Ressources à télécharger", f'<ul class="fiche-ressources">{items}</ul>']

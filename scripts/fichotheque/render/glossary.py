@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..model import Catalogue
-from .html import GLOSSARY, Page, esc, fiche_path, href
+from ..routes import GLOSSARY
+from .html import Page, esc, fiche_path, href
 
 
 def render_glossary(catalogue: Catalogue) -> Page:

@@ -12,27 +12,24 @@ import yaml
 
 from ..dates import Period
 from ..fiches import Fiche
+from ..routes import facet_page, fiche_page, term_page
 from ..taxonomy import Facet, Term
 from ..text import one_line
-
-HOME = "index.md"
-CATALOGUE = "fiches/index.md"
-GLOSSARY = "glossaire.md"
 
 
 def fiche_path(fiche: Fiche) -> str:
     """Where a fiche's page is written, relative to the docs folder."""
-    return f"fiches/{fiche.slug}.md"
+    return fiche_page(fiche.slug)
 
 
 def facet_path(facet: Facet) -> str:
     """Where a facet's page (its terms and counts) is written."""
-    return f"{facet.key}/index.md"
+    return facet_page(facet.key)
 
 
 def term_path(facet: Facet, term: Term) -> str:
     """Where a term's page (its fiches) is written."""
-    return f"{facet.key}/{term.slug}.md"
+    return term_page(facet.key, term.slug)
 
 
 def url_of(path: str) -> str:

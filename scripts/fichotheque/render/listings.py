@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from ..model import Catalogue
+from ..routes import CATALOGUE, HOME
 from ..taxonomy import Facet, Group, Term
 from .html import (
-    CATALOGUE,
-    HOME,
     Page,
     count_fiches,
     esc,

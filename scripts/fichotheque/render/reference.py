@@ -10,10 +10,9 @@ import html
 
 from ..model import Catalogue
 from ..problems import CODES
+from ..routes import REFERENCE
 from ..schema import FIELDS, STATUSES
 from .html import Page, esc
-
-REFERENCE = "reference-des-champs.md"
 
 
 def _code(text: str) -> str:

@@ -9,10 +9,9 @@ the terms checked in one facet with OR and the facets with AND.
 from __future__ import annotations
 
 from ..model import Catalogue
+from ..routes import CATALOGUE, SEARCH
 from ..taxonomy import Facet
-from .html import CATALOGUE, Page, esc, facet_path, href
-
-SEARCH = "recherche.md"
+from .html import Page, esc, facet_path, href
 
 
 def search_link(page: str, facet: Facet | None = None, slug: str = "") -> str:

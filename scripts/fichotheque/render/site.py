@@ -6,12 +6,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Catalogue
-from .charts import PANORAMA, render_panorama
-from .exports import (
+from ..routes import (
+    CATALOGUE,
     CSV_FILE,
     DATA_PAGE,
     FEED_FILE,
+    GLOSSARY,
+    HOME,
     JSON_FILE,
+    PANORAMA,
+    SEARCH,
+    TIMELINE,
+)
+from .charts import render_panorama
+from .exports import (
     Licence,
     atom_feed,
     fiches_csv,
@@ -20,10 +28,10 @@ from .exports import (
 )
 from .fiche import render_fiche, resource_target
 from .glossary import render_glossary
-from .html import CATALOGUE, GLOSSARY, HOME, Page, esc, facet_path
+from .html import Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
-from .search import SEARCH, render_search
-from .timeline import TIMELINE, render_timeline
+from .search import render_search
+from .timeline import render_timeline
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,11 @@ class Settings:
     site_name: str = "Fiches"
     base_url: str = ""  # site_url with a trailing slash, or "" when not configured
     licence: Licence | None = None
+    # Drawn for each build: fiche bodies are staged between comments carrying it, which
+    # tell the sanitiser where each body starts and ends (see harden.py).
+    body_secret: str = ""
+    # Third-party hosts that fiche bodies may load images and embeds from.
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass
@@ -53,7 +66,7 @@ def render_site(
     settings = settings or Settings()
     site = Site()
     for fiche in catalogue.fiches:
-        site.pages.append(render_fiche(catalogue, fiche, root))
+        site.pages.append(render_fiche(catalogue, fiche, root, body_secret=settings.body_secret))
         for resource in fiche.resources:
             target = resource_target(resource)
             if target and resource.file and not resource.file.startswith("docs/"):

@@ -6,9 +6,8 @@ from collections import defaultdict
 
 from ..fiches import Fiche
 from ..model import Catalogue
+from ..routes import TIMELINE
 from .html import Page, count_fiches, esc, fiche_path, href, period_tag
-
-TIMELINE = "chronologie.md"
 
 
 def render_timeline(catalogue: Catalogue) -> Page:

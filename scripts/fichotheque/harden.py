@@ -1,0 +1,121 @@
+"""After the engine, before the index: sanitise fiche bodies and give every page a strict CSP.
+
+This runs on the HTML the engine wrote (MkDocs or Zensical alike), so no engine, theme
+or extension can skip it. Each fiche body is staged between two comments that carry a
+secret drawn for the build; an author cannot forge them, so the region sanitised is
+exactly the body. If Markdown swallowed the closing comment (an unclosed block), the
+rest of the article is sanitised with the body's policy: the page fails closed.
+
+Every page then gets a ``Content-Security-Policy`` in a ``<meta http-equiv>`` tag, with
+the hashes of the theme's inline scripts found outside the article, so that an inline
+script written in a page is never allowed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .htmlpolicy import body_markers, sanitise
+
+_ARTICLE = re.compile(r"<article\b[^>]*>")
+_ARTICLE_END = "</article>"
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_EXECUTABLE_TYPES = {"", "text/javascript", "module", "application/javascript"}
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+
+
+def new_secret() -> str:
+    """A fresh secret for one build's body markers."""
+    return secrets.token_hex(16)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What pages may load: the site itself, plus the third-party hosts settings allow."""
+
+    hosts: tuple[str, ...] = ()
+
+    def header(self, script_hashes: Iterable[str]) -> str:
+        """The policy, with ``script_hashes`` allowed as inline scripts."""
+        sources = " ".join(f"https://{host}" for host in self.hosts)
+        hashes = " ".join(f"'sha256-{h}'" for h in sorted(set(script_hashes)))
+        directives = [
+            "default-src 'self'",
+            f"script-src 'self' {hashes} 'wasm-unsafe-eval'".replace("  ", " "),
+            "style-src 'self'",
+            f"img-src 'self' data: {sources}".strip(),
+            f"media-src 'self' {sources}".strip(),
+            f"frame-src {sources}" if sources else "frame-src 'none'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+        return "; ".join(directives)
+
+
+def script_hash(code: str) -> str:
+    """The CSP hash of an inline script's text."""
+    return base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode("ascii")
+
+
+def sanitise_bodies(page: str, secret: str, hosts: Iterable[str]) -> str:
+    """``page`` with every staged fiche body sanitised and its markers removed."""
+    start, end = body_markers(secret)
+    while (begin := page.find(start)) != -1:
+        finish = page.find(end, begin)
+        if finish == -1:
+            article_end = page.find(_ARTICLE_END, begin)
+            finish = article_end if article_end != -1 else len(page)
+            after = finish
+        else:
+            after = finish + len(end)
+        page = page[:begin] + sanitise(page[begin + len(start) : finish], hosts) + page[after:]
+    return page.replace(end, "")
+
+
+def theme_script_hashes(page: str) -> list[str]:
+    """Hashes of the inline scripts outside the article: the theme's, never a page's own."""
+    article = _ARTICLE.search(page)
+    article_span = (
+        (article.start(), page.find(_ARTICLE_END, article.start())) if article else (-1, -1)
+    )
+    hashes = []
+    for match in _SCRIPT.finditer(page):
+        attributes, code = match.group(1), match.group(2)
+        if re.search(r"\bsrc\s*=", attributes, re.I):
+            continue
+        kind = _TYPE.search(attributes)
+        if kind and kind.group(1).lower() not in _EXECUTABLE_TYPES:
+            continue
+        if article_span[0] <= match.start() <= article_span[1]:
+            continue
+        hashes.append(script_hash(code))
+    return hashes
+
+
+def with_policy(page: str, policy: Policy) -> str:
+    """``page`` with its CSP ``<meta>`` as the first element of ``<head>``."""
+    head = _HEAD.search(page)
+    if head is None:
+        return page
+    content = policy.header(theme_script_hashes(page)).replace('"', "&quot;")
+    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{content}">'
+    return page[: head.end()] + meta + page[head.end() :]
+
+
+def harden_site(site_dir: Path, secret: str, policy: Policy) -> None:
+    """Sanitise the fiche bodies and add the CSP to every HTML page of a built site."""
+    for path in sorted(site_dir.rglob("*.html")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        hardened = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
+        if hardened != text:
+            path.write_text(hardened, encoding="utf-8")
