@@ -162,7 +162,13 @@ def write_site_config(
 
 def _safe_extension(entry: object) -> object:
     """One ``markdown_extensions`` entry, made safe: attr_list replaced, options forced."""
-    name, options = (entry, {}) if isinstance(entry, str) else next(iter(dict(entry).items()))
+    options: object = {}
+    if isinstance(entry, str):
+        name = entry
+    elif isinstance(entry, dict) and len(entry) == 1:
+        name, options = next(iter(entry.items()))
+    else:
+        return entry
     if not isinstance(name, str):
         return entry
     name = REPLACED_EXTENSIONS.get(name, name)
