@@ -21,7 +21,12 @@ from fichotheque.project import Project
 
 CASES = Path(__file__).parent / "cases"
 TODAY = dt.date(2026, 11, 23)
-TARGETS = {"fiches": "fiches/{name}", "taxonomy": "taxonomy.yml", "glossary": "glossary.yml"}
+TARGETS = {
+    "fiches": "fiches/{name}",
+    "taxonomy": "taxonomy.yml",
+    "glossary": "glossary.yml",
+    "settings": "mkdocs.yml",
+}
 
 
 def case_files(kind: str, validity: str = "invalid") -> list[Path]:

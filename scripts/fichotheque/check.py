@@ -9,10 +9,29 @@ from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
 from .fields import Context
 from .glossary import Glossary, load_glossary
+from .links import Targets
 from .problems import Problem, Severity, sort_problems
 from .project import Project
+from .routes import generated_pages
+from .sitesettings import read_settings
 from .taxonomy import Taxonomy, load_taxonomy
 from .validate import Checked, validate_fiche
+
+
+def _link_targets(project: Project, taxonomy: Taxonomy, glossary: Glossary) -> Targets:
+    """The pages and files a fiche body may link to, besides other fiches."""
+    targets = Targets(
+        pages=generated_pages((f.key, [t.slug for t in f.terms]) for f in taxonomy.facets)
+    )
+    if glossary.entries:
+        targets.add_glossary(m.id for e in glossary.entries for m in e.meanings)
+    if project.docs_dir.is_dir():
+        for path in project.docs_dir.rglob("*"):
+            relative = path.relative_to(project.docs_dir)
+            if path.is_file() and not any(p.startswith(".") for p in relative.parts):
+                kind = targets.pages if path.suffix == ".md" else targets.files
+                kind.add(relative.as_posix())
+    return targets
 
 
 @dataclass
@@ -36,7 +55,18 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         project.glossary_path, project.relative(project.glossary_path)
     )
     problems += glossary_problems
-    context = Context(project.root, taxonomy, glossary, today, taxonomy_usable=usable)
+    settings, settings_problems = read_settings(
+        project.mkdocs_path, project.relative(project.mkdocs_path)
+    )
+    problems += settings_problems
+    context = Context(
+        project.root,
+        taxonomy,
+        glossary,
+        today,
+        taxonomy_usable=usable,
+        hosts=settings.allowed_hosts,
+    )
     paths, found_problems = find_fiche_files(project.fiches_dir, project.root)
     problems += found_problems
     if not paths:
@@ -64,6 +94,6 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         problems += fiche_problems
         if item is not None:
             checked.append(item)
-    problems += validate_catalogue(checked)
+    problems += validate_catalogue(checked, _link_targets(project, taxonomy, glossary))
     fiches = [item.fiche for item in checked if item.fiche is not None]
     return CheckResult(taxonomy, glossary, fiches, sort_problems(problems))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .fiches import Fiche
+from .links import Targets, check_links
 from .problems import Problem, Severity
 from .references import reference_number
 from .text import suggest
@@ -10,9 +11,17 @@ from .validate import Checked
 from .yamlnodes import Node
 
 
-def validate_catalogue(checked: list[Checked]) -> list[Problem]:
-    """Check what needs the whole collection, over every file, typed or not."""
+def validate_catalogue(checked: list[Checked], targets: Targets | None = None) -> list[Problem]:
+    """Check what needs the whole collection, over every file, typed or not.
+
+    With ``targets`` (the site's other pages and files), body links are resolved too.
+    """
     problems: list[Problem] = []
+    if targets is not None:
+        for item in checked:
+            targets.add_fiche(item.slug, item.anchors)
+        for item in checked:
+            problems += check_links(item.file, item.slug, item.body_links, targets)
     by_number: dict[int, Checked] = {}
     by_slug: dict[str, Checked] = {}
     for item in checked:

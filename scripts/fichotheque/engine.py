@@ -16,6 +16,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import markupsafe
 
 from .check import CheckResult
 from .fiches import FENCE
@@ -25,7 +28,11 @@ from .history import last_changes
 from .model import build_catalogue
 from .project import Project
 from .render import HOME, Licence, Settings, Site, render_reference, render_site
-from .siteconfig import ConfigError, load_project_config, write_site_config
+from .siteconfig import ConfigError, write_site_config
+from .sitesettings import SHOWN_TEXTS, read_settings
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 SITE_MARKER = ".fichotheque-site"
 
@@ -153,29 +160,16 @@ def _check_target(project: Project, target: Path, *, force: bool) -> None:
 
 
 def _settings(project: Project) -> Settings:
-    """Site name, base URL and licence, read from the project's mkdocs.yml."""
-    try:
-        config = load_project_config(project.mkdocs_path)
-    except ConfigError as error:
-        raise BuildError(f"mkdocs.yml n'est pas utilisable : {error}") from None
-    site_url = config.get("site_url")
-    base_url = site_url.rstrip("/") + "/" if isinstance(site_url, str) and site_url else ""
-    extra = config.get("extra")
-    licence = extra.get("licence") if isinstance(extra, dict) else None
-    if isinstance(licence, str):
-        licence = {"nom": licence}
-    if licence is not None and not (
-        isinstance(licence, dict) and isinstance(licence.get("nom"), str)
-    ):
-        raise BuildError(
-            "mkdocs.yml : « extra.licence » doit donner au moins « nom: » (par exemple "
-            "« CC BY 4.0 ») et, si possible, « url: »."
-        )
+    """Site name, base URL, licence and allowed hosts, read from the project's mkdocs.yml.
+
+    ``check`` reports what is wrong there; a setting it refused is left out here.
+    """
+    read, _problems = read_settings(project.mkdocs_path, project.relative(project.mkdocs_path))
     return Settings(
-        site_name=str(config.get("site_name") or "Fiches"),
-        base_url=base_url,
-        licence=Licence(licence["nom"], str(licence.get("url") or "")) if licence else None,
-        allowed_hosts=allowed_hosts(extra if isinstance(extra, dict) else {}),
+        site_name=read.site_name,
+        base_url=read.site_url.rstrip("/") + "/" if read.site_url else "",
+        licence=Licence(read.licence_name, read.licence_url) if read.licence_name else None,
+        allowed_hosts=read.allowed_hosts,
     )
 
 
@@ -270,6 +264,7 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
         except exceptions.MkDocsException as error:
             details = "; ".join(handler.messages) or str(error)
             raise BuildError(f"mkdocs.yml n'est pas valable : {details}") from None
+        _escape_shown_texts(config)
         build(config)
     except exceptions.MkDocsException as error:
         details = "; ".join(handler.messages) or str(error)
@@ -293,6 +288,18 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     if not (site_dir / "index.html").is_file():
         raise BuildError("MkDocs n'a pas produit de page d'accueil.")
     return handler.messages
+
+
+def _escape_shown_texts(config: MkDocsConfig) -> None:
+    """Make the settings' texts that the theme prints as HTML show exactly as typed.
+
+    Material prints ``site_name`` and ``copyright`` unescaped in some places and with
+    ``| e`` in others; an escaped ``Markup`` value is right in both.
+    """
+    for key in SHOWN_TEXTS:
+        value = config.get(key)
+        if isinstance(value, str):
+            config[key] = markupsafe.escape(value)
 
 
 def _run_pagefind(site_dir: Path) -> None:
@@ -324,9 +331,3 @@ def _publish(built: Path, target: Path) -> None:
         os.replace(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-def allowed_hosts(extra: dict[str, object]) -> tuple[str, ...]:
-    """The third-party hosts ``extra.hotes_autorises`` allows (placeholder until settings)."""
-    hosts = extra.get("hotes_autorises") or []
-    return tuple(str(h) for h in hosts) if isinstance(hosts, list) else ()

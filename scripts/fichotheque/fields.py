@@ -58,6 +58,8 @@ class Context:
     # False when taxonomy.yml itself has errors: its facet keys are then unknown, and
     # calling every facet of every fiche an unknown key would bury the real cause.
     taxonomy_usable: bool = True
+    # Third-party hosts the site's settings allow bodies to load images and embeds from.
+    hosts: tuple[str, ...] = ()
 
 
 class FieldReader(Reader):

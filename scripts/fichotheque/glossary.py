@@ -112,7 +112,7 @@ class _GlossaryReader(Reader):
                     item = Mapping(
                         [(Scalar("forme_developpee", item.mark), item)],
                         item.mark,
-                        {"forme_developpee": (Scalar("forme_developpee", item.mark), item)},
+                        _index={"forme_developpee": (Scalar("forme_developpee", item.mark), item)},
                     )
                 meaning = self.mapping(item, field, "Un sens")
                 if meaning is None:

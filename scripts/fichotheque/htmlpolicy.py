@@ -81,9 +81,22 @@ URL_ATTRIBUTES = frozenset(
     }
 )  # fmt: skip
 # Attributes that load something from where they point, rather than link to it.
-LOADING_ATTRIBUTES = frozenset({"src", "srcset", "poster", "background", "data", "lowsrc"})
+# (``ping`` sends a request to its address whenever the link is followed.)
+LOADING_ATTRIBUTES = frozenset({"src", "srcset", "poster", "background", "data", "lowsrc", "ping"})
 # Attributes that can run script or restyle the whole page whatever their value.
 DANGEROUS_ATTRIBUTES = frozenset({"style", "srcdoc", "formaction", "action"})
+# Prefixes of attributes that hijack the site's own machinery: Pagefind reads these to
+# build search results (a result address, a category), Material these to wire its parts.
+DANGEROUS_PREFIXES = ("on", "data-pagefind", "data-md-")
+
+# Elements whose end tag HTML lets one omit; any other left open swallows what follows.
+OPTIONAL_END_TAGS = frozenset(
+    {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption"}
+)
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
 
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data", "livescript", "mocha"})

@@ -141,4 +141,15 @@ CODES: dict[str, str] = {
     "alias-ambigu": "Une même écriture désigne deux termes.",
     "description-manquante": "Une facette ou un terme n'a pas de description pour le public.",
     "identifiant-duplique": "Deux sens du glossaire ont le même identifiant.",
+    # Trust: what a body or the settings may contain (see htmlpolicy.py).
+    "html-dangereux": "Le texte contient du HTML qui peut exécuter du code ou prendre la page.",
+    "url-dangereuse": "Une adresse javascript:, vbscript: ou data: peut exécuter du code.",
+    "html-retire": "Du HTML sans danger sera retiré de la page publiée.",
+    "contenu-tiers": "Une image, une vidéo ou un fichier se chargerait depuis un autre site.",
+    "caractere-invisible": "Un caractère invisible ou de sens d'écriture masque le texte.",
+    "html-dans-texte": "Du HTML dans un titre ou un réglage s'affichera tel qu'il est écrit.",
+    "lien-casse": "Un lien du texte ne mène à aucune page, aucun fichier ou aucune ancre.",
+    "image-sans-alt": "Une image n'a pas de texte de remplacement.",
+    "lien-peu-parlant": "Le texte d'un lien ne dit pas où il mène (« ici », une adresse…).",
+    "reglage-invalide": "Un réglage de mkdocs.yml n'a pas la forme attendue.",
 }

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Iterable
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Something a reader would take for HTML: a tag or an entity.
+MARKUP = re.compile(r"<[A-Za-z/!][^>]*>?|&#?\w+;")
 
 
 def fold(text: str) -> str:
@@ -55,6 +57,22 @@ def one_line(text: str) -> str:
 # Characters nobody types on purpose: control characters (tab and newline aside), the
 # line separators that YAML counts as line breaks, lone surrogates and non-characters.
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# The same, minus the line separators: in a body those are only a warning (see INVISIBLE).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _format_characters() -> str:
+    """Every Unicode format character (category Cf: zero widths, bidi controls, tags…)."""
+    astral = [0x110BD, 0x110CD, *range(0x13430, 0x13440), *range(0x1BCA0, 0x1BCA4),
+              *range(0x1D173, 0x1D17B), *range(0xE0001, 0xE0080)]  # fmt: skip
+    codes = [c for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"] + astral
+    return "".join(re.escape(chr(c)) for c in codes)
+
+
+# Characters that show nothing, or turn the text around them: U+200B–U+200F, the bidi
+# embeddings and isolates, U+FEFF and every other format character, plus the line and
+# paragraph separators. An error in front matter; a warning, named, in a body.
+INVISIBLE = re.compile(f"[{_format_characters()}\u2028\u2029]")
 
 
 def describe_character(char: str) -> str:
@@ -65,6 +83,22 @@ def describe_character(char: str) -> str:
         "\u2029": "séparateur de paragraphe",
         "\x85": "saut de ligne Unicode",
         "\x1b": "échappement",
+        "\u200b": "espace sans chasse",
+        "\u200c": "antiliant sans chasse",
+        "\u200d": "liant sans chasse",
+        "\u200e": "marque gauche-à-droite",
+        "\u200f": "marque droite-à-gauche",
+        "\u202a": "enchâssement gauche-à-droite",
+        "\u202b": "enchâssement droite-à-gauche",
+        "\u202c": "fin d'enchâssement bidirectionnel",
+        "\u202d": "forçage gauche-à-droite",
+        "\u202e": "forçage droite-à-gauche",
+        "\u2066": "isolat gauche-à-droite",
+        "\u2067": "isolat droite-à-gauche",
+        "\u2068": "isolat de première force",
+        "\u2069": "fin d'isolat bidirectionnel",
+        "\u00ad": "trait d'union conditionnel",
+        "\ufeff": "espace insécable sans chasse (BOM)",
     }
     code = f"U+{ord(char):04X}"
     return f"{code} ({names[char]})" if char in names else code

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .bodycheck import BodyLink, BodyReport, check_body
 from .dates import (
     Period,
 )
@@ -25,7 +26,7 @@ from .schema import (
     Kind,
 )
 from .taxonomy import Facet
-from .text import quote_list, suggest
+from .text import CONTROL, MARKUP, quote_list, suggest
 from .yamlnodes import Mark, Node, Scalar, describe, forbidden_characters
 
 T = TypeVar("T")
@@ -59,6 +60,8 @@ class Checked:
     number_node: Scalar | None
     slug_node: Scalar | None
     fiche: Fiche | None
+    body_links: tuple[BodyLink, ...] = ()
+    anchors: frozenset[str] = frozenset()
 
 
 def validate_fiche(raw: RawFiche, context: Context) -> tuple[Checked | None, list[Problem]]:
@@ -102,7 +105,7 @@ class _FicheReader(FieldReader):
         terms = tuple(
             (facet.key, self._facet(front.get(facet.key), facet)) for facet in taxonomy.facets
         )
-        self._check_body(raw)
+        body = self._check_body(raw)
         acronyms = values.get("sigles") or {}
         assert isinstance(acronyms, dict)
         self._check_ambiguous_acronyms(raw, acronyms)
@@ -127,6 +130,8 @@ class _FicheReader(FieldReader):
         number_node = front.get("numero")
         status = read.one("statut", str) or STATUS_PUBLISHED
         title, description = read.one("title", str), read.one("description", str)
+        for key in ("title", "description"):
+            self._check_markup(front.get(key), key)
         period, organisation = read.one("date", Period), read.one("organisation", str)
         fiche = None
         if title and description and period and organisation:
@@ -137,7 +142,7 @@ class _FicheReader(FieldReader):
                 description=description,
                 period=period,
                 organisation=organisation,
-                body=raw.body,
+                body=normalise_separators(raw.body),
                 number=read.one("numero", int),
                 status=status,
                 places=read.items("lieux", str),
@@ -161,9 +166,25 @@ class _FicheReader(FieldReader):
             number_node if isinstance(number_node, Scalar) else None,
             slug_node if isinstance(slug_node, Scalar) else None,
             fiche,
+            tuple(body.links),
+            frozenset(body.anchors),
         )
 
-    def _check_body(self, raw: RawFiche) -> None:
+    def _check_markup(self, node: Node | None, field: str) -> None:
+        """HTML in a title or summary is shown as typed: say so before someone is surprised."""
+        if not isinstance(node, Scalar):
+            return
+        markup = MARKUP.search(node.value)
+        if markup:
+            self.report(
+                node, "html-dans-texte", field,
+                f"« {field} » contient du HTML (« {markup.group(0)}… ») : il s'affichera tel "
+                "qu'il est écrit, sans mise en forme.",
+                "Écrivez du texte simple ; la mise en forme se fait dans le texte de la fiche.",
+                Severity.WARNING,
+            )  # fmt: skip
+
+    def _check_body(self, raw: RawFiche) -> BodyReport:
         if not raw.body.strip():
             last_line = max(raw.body_mark.line - 1, 1) if not raw.body else raw.body_mark.line
             self.report(
@@ -172,7 +193,12 @@ class _FicheReader(FieldReader):
                 "Décrivez l'activité sous la ligne « --- » : contexte, déroulement, résultats.",
             )  # fmt: skip
         offset = raw.body_mark.line - 1
-        self.problems.extend(forbidden_characters(raw.body, self.file, line_offset=offset))
+        self.problems.extend(
+            forbidden_characters(raw.body, self.file, line_offset=offset, pattern=CONTROL)
+        )
+        report = check_body(raw.body, raw.body_mark, self.file, self.context.hosts)
+        self.problems.extend(report.problems)
+        return report
 
     # Field readers: each reports its own problems and returns None when unusable.
 
@@ -281,6 +307,11 @@ class _Values:
         if not isinstance(value, list):
             return ()
         return tuple(item for item in value if isinstance(item, kind))
+
+
+def normalise_separators(body: str) -> str:
+    """The body with Unicode line and paragraph separators as Markdown line breaks."""
+    return body.replace("\u2028", "\n").replace("\u2029", "\n\n")
 
 
 def _body_mark(raw: RawFiche, offset: int) -> Mark:

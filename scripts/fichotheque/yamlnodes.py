@@ -9,12 +9,13 @@ what it means. Duplicate keys and tags outside plain YAML are reported as proble
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from .problems import Problem, Severity
-from .text import FORBIDDEN, describe_character
+from .text import FORBIDDEN, INVISIBLE, describe_character
 
 _STANDARD_TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -37,6 +38,7 @@ class Scalar:
     value: str
     mark: Mark
     quoted: bool = False
+    tag: str | None = None  # a tag outside plain YAML, kept only where tags are allowed
 
     @property
     def is_null(self) -> bool:
@@ -50,6 +52,7 @@ class Sequence:
 
     items: list[Node]
     mark: Mark
+    tag: str | None = None
 
 
 @dataclass(eq=False)
@@ -58,6 +61,7 @@ class Mapping:
 
     items: list[tuple[Scalar, Node]]
     mark: Mark
+    tag: str | None = None
     _index: dict[str, tuple[Scalar, Node]] = field(default_factory=dict, repr=False)
 
     def get(self, key: str) -> Node | None:
@@ -123,11 +127,14 @@ def _syntax_hint(problem: str) -> str:
     return "vérifiez l'indentation, les deux-points et les guillemets de cette ligne"
 
 
-def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | None, list[Problem]]:
+def parse_yaml(
+    text: str, file: str, *, line_offset: int = 0, tags: bool = False
+) -> tuple[Node | None, list[Problem]]:
     """Compose ``text`` into position-keeping nodes, with the problems found.
 
     ``line_offset`` is the number of file lines before ``text`` starts, so that
-    marks point into the file rather than into the extracted block.
+    marks point into the file rather than into the extracted block. With ``tags``
+    (mkdocs.yml's ``!ENV``…), tags are kept on the nodes instead of being refused.
     """
     problems = forbidden_characters(text, file, line_offset=line_offset)
     # PyYAML counts U+2028 and its kind as line breaks: blanking them keeps lines right.
@@ -145,13 +152,16 @@ def parse_yaml(text: str, file: str, *, line_offset: int = 0) -> tuple[Node | No
         return None, [*problems, problem]
     if root is None:
         return None, problems
-    builder = _Builder(file, line_offset)
+    builder = _Builder(file, line_offset, tags=tags)
     built = builder.build(root)
     return built, problems + builder.problems
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, file: str, line_offset: int) -> Problem:
     mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and "quoted scalar" in (error.context or ""):
+        # An unclosed quote is found only at the end of the block: point at the quote.
+        mark = error.context_mark
     line = mark.line + 1 + line_offset if mark else line_offset + 1
     column = mark.column + 1 if mark else 1
     found = (error.problem or error.context or "erreur de syntaxe").strip()
@@ -170,11 +180,13 @@ def _syntax_problem(error: yaml.MarkedYAMLError, file: str, line_offset: int) ->
     return Problem(file, line, column, "yaml-invalide", Severity.ERROR, "", message, hint)
 
 
-def forbidden_characters(text: str, file: str, *, line_offset: int = 0) -> list[Problem]:
+def forbidden_characters(
+    text: str, file: str, *, line_offset: int = 0, pattern: re.Pattern[str] = FORBIDDEN
+) -> list[Problem]:
     """A problem for every invisible control character of ``text``, where it stands."""
     problems = []
     for number, line in enumerate(text.split("\n"), start=1 + line_offset):
-        for match in FORBIDDEN.finditer(line):
+        for match in pattern.finditer(line):
             problems.append(_forbidden(file, Mark(number, match.start() + 1), match.group(0)))
     return problems
 
@@ -188,10 +200,24 @@ def _forbidden(file: str, mark: Mark, char: str) -> Problem:
     )  # fmt: skip
 
 
+def _invisible(file: str, mark: Mark, value: str, index: int) -> Problem:
+    return Problem(
+        file, mark.line, mark.column, "caractere-invisible", Severity.ERROR, "",
+        f"La valeur contient un caractère invisible, {describe_character(value[index])}, "
+        f"en position {index + 1} : « {value[max(0, index - 20) : index]}⟦ici⟧"
+        f"{value[index + 1 : index + 20]} ». "
+        "Il peut masquer ou retourner le texte affiché, ou rendre deux valeurs différentes "
+        "en apparence identiques.",
+        "Retapez la valeur au clavier, sans copier-coller depuis un traitement de texte "
+        "ou un PDF.",
+    )  # fmt: skip
+
+
 class _Builder:
     """Turns PyYAML nodes into ours, reporting tags and duplicate keys on the way."""
 
-    def __init__(self, file: str, line_offset: int) -> None:
+    def __init__(self, file: str, line_offset: int, *, tags: bool = False) -> None:
+        self.tags = tags
         self.file = file
         self.line_offset = line_offset
         self.problems: list[Problem] = []
@@ -207,8 +233,9 @@ class _Builder:
         if built is not None:
             return built
         mark = self.mark(node)
-        if node.tag not in _STANDARD_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        tag = node.tag if node.tag not in _STANDARD_TAGS else None
+        if tag is not None and not self.tags:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.problems.append(
                 Problem(
                     self.file,
@@ -217,7 +244,7 @@ class _Builder:
                     "tag-yaml-interdit",
                     Severity.ERROR,
                     "",
-                    f"L'étiquette YAML « {tag} » n'est pas permise : une fiche ne contient "
+                    f"L'étiquette YAML « {shown} » n'est pas permise : une fiche ne contient "
                     "que du texte, des listes et des dictionnaires.",
                     "Retirez l'étiquette qui commence par « ! » devant la valeur.",
                 )
@@ -228,13 +255,16 @@ class _Builder:
             if FORBIDDEN.search(value):  # written as an escape, such as "\\x00" or "\\ud800"
                 self.problems.append(_forbidden(self.file, mark, FORBIDDEN.findall(value)[0]))
                 value = FORBIDDEN.sub("\ufffd", value)
-            result = Scalar(value, mark, quoted=node.style in ("'", '"'))
+            invisible = INVISIBLE.search(value)
+            if invisible:
+                self.problems.append(_invisible(self.file, mark, value, invisible.start()))
+            result = Scalar(value, mark, quoted=node.style in ("'", '"'), tag=tag)
         elif isinstance(node, yaml.SequenceNode):
-            result = Sequence([], mark)
+            result = Sequence([], mark, tag=tag)
             self._built[id(node)] = result
             result.items.extend(self.build(item) for item in node.value)
         else:
-            result = Mapping([], mark)
+            result = Mapping([], mark, tag=tag)
             self._built[id(node)] = result
             for key_node, value_node in node.value:
                 key = self.build(key_node)
