@@ -117,6 +117,7 @@ def body_markers(secret: str) -> tuple[str, str]:
     return f"<!--fichotheque-corps-debut:{secret}-->", f"<!--fichotheque-corps-fin:{secret}-->"
 
 
+_EMPTY_FRAME = re.compile(r"<iframe\b(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 _ID = re.compile(r"^[A-Za-z][\w:.-]*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]+")
@@ -216,4 +217,5 @@ def sanitise(fragment: str, hosts: Iterable[str] = ()) -> str:
 
     ``hosts`` are the third-party hosts the site's settings allow images and embeds from.
     """
-    return _cleaner(frozenset(hosts)).clean(fragment)
+    # An embed whose address was refused would stay as an empty frame: drop it whole.
+    return _EMPTY_FRAME.sub("", _cleaner(frozenset(hosts)).clean(fragment))
