@@ -19,6 +19,7 @@ from conftest import REPO
 from fichotheque.check import check_project
 from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site, stage_site
 from fichotheque.project import Project
+from fichotheque.publish import WORK_DIR
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -300,7 +301,8 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None
         _build(project)
     after = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [WORK_DIR]
+    assert sorted(p.name for p in (tmp_path / WORK_DIR).iterdir()) == [".gitignore", "lock"]
 
 
 def test_build_replaces_its_own_site_but_not_a_foreign_folder(tmp_path: Path) -> None:

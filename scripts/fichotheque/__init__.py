@@ -9,8 +9,8 @@ The package is a pipeline; each module does one stage:
                crosscheck (the collection), check (everything, in one run)
     model      model (the catalogue and its relations), history (dates from git)
     render     render/ (pages, exports, charts, search page: plain files)
-    engine     siteconfig (the staged mkdocs.yml), engine (MkDocs, Pagefind,
-               atomic publication), serve (local preview)
+    engine     siteconfig (the staged mkdocs.yml), engine (MkDocs, Pagefind),
+               publish (atomic publication, one build at a time), serve (local preview)
     cli        the ``fichotheque`` command
 """
 

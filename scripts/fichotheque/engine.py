@@ -1,18 +1,16 @@
 """The build: generated pages into a staging folder, MkDocs over it, atomic publication.
 
 ``mkdocs build`` empties its output folder before it reads a single page, so it never
-writes into ``site/`` directly. Everything happens in a staging folder beside the
-target; only a build that succeeded replaces the published site, by renaming.
+writes into ``site/`` directly. Everything happens in a staging folder of the work
+folder beside the target; only a build that succeeded replaces the published site, in
+one atomic step (publish.py: the lock, the exchange, the cleanup after a kill).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import markupsafe
 
+from . import publish
 from .check import CheckResult
 from .fiches import FENCE
 from .files import copy_tree, read_text, write_text
@@ -68,13 +67,10 @@ def build_site(
     started = time.perf_counter()
     _check_target(project, target, force=force)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".fichotheque-build-", dir=target.parent))
-    except OSError as error:
-        raise BuildError(
-            f"le dossier « {target.parent} » ne peut pas accueillir le site "
-            f"({error.strerror or error})."
-        ) from None
+        work = publish.begin(target)  # waits for another build of the project to finish
+    except publish.PublishError as error:
+        raise BuildError(str(error)) from None
+    staging = work.staging
     try:
         settings = replace(_settings(project), body_secret=new_secret())
         config, fiche_count = stage_site(
@@ -90,9 +86,9 @@ def build_site(
             )
         (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
-        _publish(staging / "site", target)
+        _publish(work, staging / "site")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        work.close()
     return BuildReport(target, fiche_count, page_count, time.perf_counter() - started, warnings)
 
 
@@ -140,6 +136,11 @@ def _check_target(project: Project, target: Path, *, force: bool) -> None:
     ):
         raise BuildError(
             f"« {target} » contient les sources du projet ; choisissez un autre "
+            "dossier de publication."
+        )
+    if target.name == publish.WORK_DIR:
+        raise BuildError(
+            f"« {target} » est le dossier de travail de Fichothèque ; choisissez un autre "
             "dossier de publication."
         )
     if target.is_symlink():
@@ -318,16 +319,9 @@ def _run_pagefind(site_dir: Path) -> None:
         raise BuildError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 
 
-def _publish(built: Path, target: Path) -> None:
-    """Put ``built`` in place of ``target`` by renaming; the old site goes only afterwards."""
-    if not target.exists():
-        os.replace(built, target)
-        return
-    old = target.with_name(f".{target.name}.old-{secrets.token_hex(4)}")
-    os.replace(target, old)
+def _publish(work: publish.Workspace, built: Path) -> None:
+    """Put ``built`` in place of the published site, atomically (see publish.py)."""
     try:
-        os.replace(built, target)
-    except OSError:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        work.publish(built)
+    except publish.PublishError as error:
+        raise BuildError(str(error)) from None
