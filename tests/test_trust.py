@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from test_browser import PAGE_KINDS, browser, server  # noqa: F401 - fixtures
-from test_build import _mini_project, page
 
 from fichotheque.check import check_project
 from fichotheque.engine import BuildReport, build_site
 from fichotheque.harden import script_hash
 from fichotheque.htmlpolicy import body_markers, sanitise
 from fichotheque.project import Project
+from test_browser import PAGE_KINDS, browser, server  # noqa: F401 - fixtures
+from test_build import _mini_project, page
 
 FRONT = (
     "---\ntitle: {title}\ndescription: Une fiche de test.\ndate: 2010\norganisation: CAI\n"
@@ -88,7 +88,7 @@ def test_what_authors_legitimately_write_survives(tmp_path: Path) -> None:
 HOSTILE_BODIES = {
     "script": "<script>document.title='PWNED'</script>",
     "handler": '<img src="x.png" alt="x" onerror="alert(1)">',
-    "attr-list": "[Lien](autre.md){: onfocus=\"alert(1)\" autofocus style=\"position:fixed\" }",
+    "attr-list": '[Lien](autre.md){: onfocus="alert(1)" autofocus style="position:fixed" }',
     "js-link": "[Lien](javascript:alert(1))",
     "entity-link": '<a href="&#106;avascript:alert(1)">Lien</a>',
     "reference": "[Lien][x]\n\n[x]: javascript:alert(1)",
