@@ -112,13 +112,9 @@ def stage_site(
         include_drafts=include_drafts,
         changed=last_changes(project.root, project.relative(project.fiches_dir)),
     )
-    site = render_site(
-        catalogue,
-        project.root,
-        home_intro=_home_intro(project),
-        settings=settings or _settings(project),
-    )
-    reference = render_reference(catalogue)
+    settings = settings or _settings(project)
+    site = render_site(catalogue, project.root, home_intro=_home_intro(project), settings=settings)
+    reference = render_reference(catalogue, settings.allowed_hosts)
     site.pages.append(reference)
     site.staff_pages.append(reference.path)
     docs = staging / "docs"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from .. import htmlpolicy as policy
 from ..model import Catalogue
 from ..problems import CODES
 from ..routes import REFERENCE
@@ -19,8 +20,46 @@ def _code(text: str) -> str:
     return f"<code>{esc(text)}</code>"
 
 
-def render_reference(catalogue: Catalogue) -> Page:
-    """Every front-matter field, every facet with its terms, every problem code."""
+def _html_policy(hosts: tuple[str, ...]) -> str:
+    """What HTML a body may hold, straight from the sanitiser's declarations."""
+    attributes = "".join(
+        f"<li>{_code('<' + tag + '>')} : {', '.join(_code(a) for a in sorted(names))}</li>"
+        for tag, names in sorted(policy.TAG_ATTRIBUTES.items())
+        if tag in policy.ALLOWED_TAGS
+    )
+    embeds = ", ".join(_code(host) for host in hosts) or "aucun (réglage par défaut)"
+    return f"""## HTML permis dans le texte
+
+<p>Le Markdown suffit presque toujours. Le HTML écrit à la main est lu par un filtre :
+ce qui n'est pas dans les listes ci-dessous disparaît de la page publiée, et
+<code>fichotheque check</code> le signale à sa ligne.</p>
+
+<p><strong>Éléments permis :</strong> {", ".join(_code(t) for t in sorted(policy.ALLOWED_TAGS))}.</p>
+
+<p><strong>Attributs permis partout :</strong>
+{", ".join(_code(a) for a in sorted(policy.GENERIC_ATTRIBUTES))} ; et par élément :</p>
+<ul>{attributes}</ul>
+
+<p><strong>Adresses permises dans les liens :</strong>
+{", ".join(_code(s + ":") for s in sorted(policy.URL_SCHEMES))} et les chemins du site.
+Une image ne se charge que depuis le site lui-même.</p>
+
+<p><strong>Refusés (erreur) :</strong>
+{", ".join(_code(t) for t in sorted(policy.DANGEROUS_TAGS))} ; les attributs qui commencent
+par {", ".join(_code(p) for p in policy.DANGEROUS_PREFIXES)} ;
+{", ".join(_code(a) for a in sorted(policy.DANGEROUS_ATTRIBUTES))} ; les adresses
+{", ".join(_code(s + ":") for s in sorted(policy.DANGEROUS_SCHEMES))}.</p>
+
+<p><strong>Dans un attribut <code>{{: … }}</code> :</strong> seulement
+{", ".join(_code(k) for k in sorted(policy.ATTR_LIST_KEYS))}
+(<code>#identifiant</code>, <code>.classe</code>).</p>
+
+<p><strong>Sites autorisés pour les images et vidéos intégrées
+(<code>extra.hotes_autorises</code>) :</strong> {embeds}.</p>"""
+
+
+def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
+    """Every front-matter field, every facet with its terms, the HTML policy, every code."""
     rows = "".join(
         f'<dt>{_code(spec.key)} — {esc(spec.label)} <span class="reference-forme">'
         f"({esc(spec.kind)}{', obligatoire' if spec.required else ''})</span></dt>"
@@ -56,6 +95,8 @@ s'en servir.</p>
 
 <table class="reference"><thead><tr><th>Clé</th><th>Catégorie</th><th>Nombre</th>
 <th>Obligatoire</th><th>Termes</th></tr></thead><tbody>{facet_rows}</tbody></table>
+
+{_html_policy(hosts)}
 
 ## Messages de vérification
 
