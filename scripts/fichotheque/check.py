@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
 from .fields import Context
+from .files import unreadable_below
 from .glossary import Glossary, load_glossary
 from .problems import Problem, Severity, sort_problems
 from .project import Project
@@ -36,6 +37,7 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         project.glossary_path, project.relative(project.glossary_path)
     )
     problems += glossary_problems
+    problems += unreadable_below(project.docs_dir, project.root)  # the build copies docs/
     context = Context(project.root, taxonomy, glossary, today, taxonomy_usable=usable)
     paths, found_problems = find_fiche_files(project.fiches_dir, project.root)
     problems += found_problems

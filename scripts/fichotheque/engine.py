@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .check import CheckResult
 from .fiches import FENCE
-from .files import copy_tree, read_text, write_text
+from .files import CopyError, copy_tree, read_text, write_text
 from .history import last_changes
 from .model import build_catalogue
 from .project import Project
@@ -79,6 +79,8 @@ def build_site(
         (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
         _publish(staging / "site", target)
+    except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
+        raise BuildError(str(error)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildReport(target, fiche_count, page_count, time.perf_counter() - started, warnings)

@@ -18,7 +18,7 @@ from .exports import (
     fiches_json,
     render_data_page,
 )
-from .fiche import render_fiche, resource_target
+from .fiche import render_fiche
 from .glossary import render_glossary
 from .html import CATALOGUE, GLOSSARY, HOME, Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
@@ -54,10 +54,6 @@ def render_site(
     site = Site()
     for fiche in catalogue.fiches:
         site.pages.append(render_fiche(catalogue, fiche, root))
-        for resource in fiche.resources:
-            target = resource_target(resource)
-            if target and resource.file and not resource.file.startswith("docs/"):
-                site.files[target] = root / resource.file
     for facet in catalogue.taxonomy.facets:
         site.pages.append(render_facet(catalogue, facet))
         site.pages.extend(render_term(catalogue, facet, term) for term in facet.terms)
