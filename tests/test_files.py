@@ -98,6 +98,7 @@ def test_dropped_capabilities_make_a_file_without_permission_unreadable(tmp_path
     ("target", "expected"),
     [
         ("fiches/alpha.md", {("fiches/alpha.md", 0, "fichier-illisible")}),
+        ("fiches", {("fiches", 0, "dossier-illisible")}),
         ("fiches/archives", {("fiches/archives", 0, "dossier-illisible")}),
         ("docs/page.md", {("docs/page.md", 0, "fichier-illisible")}),
         ("docs", {("docs", 0, "dossier-illisible")}),

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from .limits import MAX_PROBLEMS_SHOWN
+from .project import RESOURCES_DIR
 from .text import french_number
 
 
@@ -171,5 +172,5 @@ CODES: dict[str, str] = {
     "fichier-cache": "Une fiche cachée (nom commençant par un point) n'est pas publiée.",
     "fichier-trop-gros": "Une fiche dépasse la taille permise ; elle n'est pas lue.",
     "texte-trop-long": "Un texte (titre, résumé, partenaire…) dépasse la longueur permise.",
-    "ressource-hors-dossier": "Le fichier d'une ressource n'est pas dans docs/ressources/.",
+    "ressource-hors-dossier": f"Le fichier d'une ressource n'est pas dans {RESOURCES_DIR}/.",
 }
