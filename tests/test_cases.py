@@ -53,8 +53,9 @@ def test_case_folder_covers_every_problem_code() -> None:
     covered |= {"nom-fichier-collision", "fichier-manquant", "cle-inconnue"}  # tests below
     covered |= {"lien-symbolique", "extension-inattendue"}
     covered |= {"aucune-fiche"}  # tests/test_cli.py
-    untestable_as_root = {"fichier-illisible"}  # root reads files without permission
-    assert set(CODES) - covered == untestable_as_root
+    covered |= {"fichier-illisible", "dossier-illisible", "fichier-special"}  # tests/test_files.py
+    covered |= {"fichier-cache", "fichier-trop-gros"}  # tests/test_files.py
+    assert set(CODES) - covered == set()
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ import pytest
 
 from casefiles import CASES
 from conftest import REPO
+from fichotheque.limits import MAX_PROBLEMS_SHOWN
+from fichotheque.problems import Problem, Severity, format_report
 
 EXECUTABLE = Path(sys.executable).parent / "fichotheque"
 
@@ -167,3 +169,34 @@ def test_output_cut_by_a_pipe_ends_quietly(broken: Path) -> None:
     )  # fmt: skip
     assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_text_output_caps_the_problems_of_one_file_and_counts_the_rest(broken: Path) -> None:
+    """100 000 unknown keys print 20 problems and a line counting the rest, not 200 000 lines."""
+    alpha = (broken / "fiches/alpha.md").read_text(encoding="utf-8")
+    keys = "".join(f"k{index}: x\n" for index in range(100_000))
+    fiche = alpha.replace("---\n", "---\n" + keys, 1).replace("numero: 1", "numero: 50")
+    (broken / "fiches/cles.md").write_text(fiche, encoding="utf-8")
+    result = run("check", "--root", broken)
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if line.startswith("fiches/cles.md")]
+    assert len(lines) == MAX_PROBLEMS_SHOWN + 1
+    assert lines[-1] == "fiches/cles.md: … et 99\u00a0980 autres problèmes dans ce fichier."
+    assert len(result.stdout.splitlines()) < 100
+    assert "terme-inconnu" in result.stdout  # the other files' problems are still all there
+    assert "100\u00a0003 erreurs et 1 avertissement." in result.stdout
+
+
+@pytest.mark.parametrize(("count", "last"), [(20, None), (21, "1 autre problème")])
+def test_the_line_counting_the_rest_appears_only_past_the_cap(count: int, last: str | None) -> None:
+    """20 problems print as they are; a 21st becomes « … et 1 autre problème »."""
+    problems = [
+        Problem("fiches/a.md", line, 1, "cle-inconnue", Severity.ERROR, "", "Message.")
+        for line in range(1, count + 1)
+    ]
+    lines = format_report([*problems, Problem("fiches/b.md", 1, 1, "corps-vide",
+                                              Severity.ERROR, "", "Vide.")])  # fmt: skip
+    assert len(lines) == min(count, MAX_PROBLEMS_SHOWN) + (last is not None) + 1
+    if last:
+        assert lines[-2] == f"fiches/a.md: … et {last} dans ce fichier."
+    assert lines[-1].startswith("fiches/b.md:1:1: erreur corps-vide")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
 from .fields import Context
+from .files import unreadable_below
 from .glossary import Glossary, load_glossary
 from .links import Targets
 from .problems import Problem, Severity, sort_problems
@@ -55,6 +56,7 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         project.glossary_path, project.relative(project.glossary_path)
     )
     problems += glossary_problems
+    problems += unreadable_below(project.docs_dir, project.root)  # the build copies docs/
     settings, settings_problems = read_settings(
         project.mkdocs_path, project.relative(project.mkdocs_path)
     )

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from . import __version__
 from .check import check_project
-from .problems import format_json, is_failure, summary
+from .problems import format_json, format_report, is_failure, summary
 from .project import Project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -177,8 +177,8 @@ def _check(project: Project, *, strict: bool, output: str) -> int:
     if output == "json":
         print(format_json(result.problems))
     else:
-        for problem in result.problems:
-            print(problem.format_text())
+        for line in format_report(result.problems):
+            print(line)
         print(f"{len(result.fiches)} fiche(s) vérifiée(s). {summary(result.problems)}")
     return EXIT_PROBLEMS if is_failure(result.problems, strict=strict) else EXIT_OK
 
@@ -187,8 +187,8 @@ def _build(project: Project, *, strict: bool, site_dir: Path | None, force: bool
     from .engine import BuildError, build_site  # MkDocs loads only when a build is asked for
 
     result = check_project(project)
-    for problem in result.problems:
-        print(problem.format_text(), file=sys.stderr)
+    for line in format_report(result.problems):
+        print(line, file=sys.stderr)
     if is_failure(result.problems, strict=strict):
         print(
             f"{summary(result.problems)} Le site n'a pas été construit ; "

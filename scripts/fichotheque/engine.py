@@ -9,7 +9,6 @@ one atomic step (publish.py: the lock, the exchange, the cleanup after a kill).
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field, replace
@@ -21,7 +20,7 @@ import markupsafe
 from . import publish
 from .check import CheckResult
 from .fiches import FENCE
-from .files import copy_tree, read_text, write_text
+from .files import CopyError, copy_tree, read_text, write_text
 from .harden import Policy, harden_site, new_secret
 from .history import last_changes
 from .model import build_catalogue
@@ -87,6 +86,8 @@ def build_site(
         (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
         _publish(work, staging / "site")
+    except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
+        raise BuildError(str(error)) from None
     finally:
         work.close()
     return BuildReport(target, fiche_count, page_count, time.perf_counter() - started, warnings)
@@ -203,9 +204,6 @@ def _write_docs(project: Project, site: Site, docs: Path) -> None:
         if path.exists():
             raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
         write_text(path, text)
-    for target, source in site.files.items():
-        (docs / target).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, docs / target)
 
 
 def _user_pages(project: Project, site: Site) -> list[str]:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import Period
-from .files import read_text
+from .files import not_a_file, read_text, unreadable_file, unreadable_folder
+from .limits import MAX_FICHE_BYTES
 from .problems import Problem, Severity
 from .schema import STATUS_DRAFT
 from .text import slugify
 from .yamlnodes import Mapping, Mark, parse_yaml
 
 FENCE = "---"
+# Names that look like a fiche; only the first is read, the others are reported.
+FICHE_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -89,16 +93,23 @@ def find_fiche_files(fiches_dir: Path, root: Path) -> tuple[list[Path], list[Pro
     """Every Markdown file below ``fiches_dir``, in a stable order, and what was left out.
 
     Symbolic links are never followed: one could publish a file from outside the
-    repository. Hidden files and folders (a leading dot) are skipped silently.
+    repository. A hidden fiche (« .x.md ») is named, as it is not published; a folder
+    or a pipe named like a fiche, and a folder that cannot be listed, are errors.
+    Other hidden files and folders (.git, .DS_Store…) are skipped silently.
     """
     if not fiches_dir.is_dir():
         return [], []
     paths: list[Path] = []
     problems: list[Problem] = []
-    for folder, dirs, names in os.walk(fiches_dir):
+
+    def unlisted(error: OSError) -> None:
+        folder = Path(error.filename or fiches_dir)
+        problems.append(unreadable_folder(folder.relative_to(root).as_posix(), error))
+
+    for folder, dirs, names in os.walk(fiches_dir, onerror=unlisted):
         base = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in [*dirs, *names]:
+        for name in [*dirs, *sorted(names)]:
             path = base / name
             file = path.relative_to(root).as_posix()
             if path.is_symlink():
@@ -108,24 +119,44 @@ def find_fiche_files(fiches_dir: Path, root: Path) -> tuple[list[Path], list[Pro
                     "pourrait publier un fichier extérieur au dépôt.",
                     "Remplacez le lien par le fichier (ou le dossier) lui-même.",
                 ))  # fmt: skip
-            elif name in names and not name.startswith("."):
-                if name.endswith(".md") and path.is_file():
+            elif name.lower().endswith(FICHE_SUFFIXES):
+                problem = _fiche_candidate(path, file, is_dir=name in dirs)
+                if problem is None:
                     paths.append(path)
-                elif name.lower().endswith((".md", ".markdown")):
-                    problems.append(Problem(
-                        file, 0, 0, "extension-inattendue", Severity.WARNING, "",
-                        f"« {file} » est ignoré : une fiche porte l'extension « .md » en "
-                        "minuscules.",
-                        f"Renommez-le en « {Path(name).stem}.md ».",
-                    ))  # fmt: skip
+                else:
+                    problems.append(problem)
         dirs[:] = [d for d in dirs if not (base / d).is_symlink()]
     return sorted(paths), problems
+
+
+def _fiche_candidate(path: Path, file: str, *, is_dir: bool) -> Problem | None:
+    """None if ``path``, named like a Markdown file, is a fiche to read; else why not."""
+    if path.name.startswith("."):
+        return Problem(
+            file, 0, 0, "fichier-cache", Severity.WARNING, "",
+            f"« {file} » est un fichier caché (son nom commence par un point) : il n'est ni "
+            "vérifié ni publié.",
+            f"Renommez-le en « {path.name.lstrip('.')} » pour le publier, ou supprimez-le.",
+        )  # fmt: skip
+    try:
+        mode = path.lstat().st_mode  # a stat, not an opening: a pipe would block a reader
+    except OSError as error:
+        return unreadable_file(file, error)
+    if is_dir or not stat.S_ISREG(mode):
+        return not_a_file(file, mode)
+    if not path.name.endswith(".md"):
+        return Problem(
+            file, 0, 0, "extension-inattendue", Severity.WARNING, "",
+            f"« {file} » est ignoré : une fiche porte l'extension « .md » en minuscules.",
+            f"Renommez-le en « {path.stem}.md ».",
+        )  # fmt: skip
+    return None
 
 
 def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:
     """Read one fiche file and split its front matter; never raises for a user's mistake."""
     raw = RawFiche(path, file, slugify(path.stem))
-    text, problems = read_text(path, file)
+    text, problems = read_text(path, file, max_bytes=MAX_FICHE_BYTES)
     if text is None:
         raw.readable = False
         return raw, problems

@@ -7,7 +7,9 @@ the typed value, or None when it cannot be used.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,11 @@ from .dates import (
     parse_period,
 )
 from .fiches import Resource, Source
+from .files import not_a_file, unreadable_file
 from .glossary import Glossary
+from .limits import FIELD_MAX_CHARS, MAX_TEXT_CHARS
+from .problems import Problem
+from .project import RESOURCES_DIR, Project
 from .reading import Reader
 from .references import reference_number
 from .schema import (
@@ -68,6 +74,10 @@ class FieldReader(Reader):
     def __init__(self, file: str, context: Context) -> None:
         super().__init__(file)
         self.context = context
+
+    def max_chars(self, field: str) -> int:
+        """A fiche's summary has its own, shorter limit."""
+        return FIELD_MAX_CHARS.get(field, MAX_TEXT_CHARS)
 
     def _text_list(self, node: Node, field: str) -> list[str]:
         return [item.value.strip() for item in self.scalars(node, field)]
@@ -220,43 +230,85 @@ class FieldReader(Reader):
         return resources
 
     def _resource_file(self, node: Node, field: str) -> str | None:
+        """The path, from the root, of a document of the resource folder, or None.
+
+        The path is written from the root of the repository (« docs/ressources/x.pdf »)
+        and must stay inside the resource folder once « .. » and links are followed.
+        """
         text = self.text(node, field)
         if text is None:
             return None
         root = self.context.root.resolve()
+        folder = Project(root).resources_dir
+        written = Path(os.path.normpath(root / text))  # « .. » folded, links not followed
         try:
-            target = (root / text).resolve()
-            inside = not Path(text).is_absolute() and target.is_relative_to(root)
-            exists, is_dir = target.is_file(), target.is_dir()
-        except (OSError, ValueError, RuntimeError):  # NUL byte, name too long, link loop
-            inside, exists, is_dir = True, False, False
-        if not inside:
+            target: Path | None = written.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            target = None
+        if Path(text).is_absolute() or not written.is_relative_to(root):
             self.report(
                 node, "ressource-hors-depot", field,
                 f"Le fichier « {text} » est en dehors du dépôt : il ne serait pas publié.",
-                "Copiez le document dans docs/ressources/ et indiquez ce chemin.",
+                f"Copiez le document dans {RESOURCES_DIR}/ et écrivez « fichier: "
+                f"{RESOURCES_DIR}/<nom du fichier> ».",
             )  # fmt: skip
             return None
-        if not exists:
+        if not written.is_relative_to(folder):
+            self.report(
+                node, "ressource-hors-dossier", field,
+                f"« {text} » n'est pas dans {RESOURCES_DIR}/ : une ressource à télécharger "
+                "ne peut être qu'un document de ce dossier, jamais un autre fichier du dépôt.",
+                f"Copiez le document dans {RESOURCES_DIR}/ et écrivez « fichier: "
+                f"{RESOURCES_DIR}/<nom du fichier> ».",
+            )  # fmt: skip
+            return None
+        relative = written.relative_to(root)
+        if target != written:
+            self.report(
+                node, "lien-symbolique", field,
+                f"« {text} » passe par un lien symbolique : le site ne publie pas les liens, "
+                "et celui-ci pourrait désigner un fichier hors du dossier des ressources.",
+                f"Remplacez le lien par le document lui-même, dans {RESOURCES_DIR}/.",
+            )  # fmt: skip
+            return None
+        try:
+            mode: int | None = written.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as error:
+            self._report_problem(node, field, unreadable_file(relative.as_posix(), error))
+            return None
+        if mode is None or stat.S_ISDIR(mode):
             self.report(
                 node, "ressource-introuvable", field,
-                f"« {text} » est un dossier, pas un fichier." if is_dir
+                f"« {text} » est un dossier, pas un fichier." if mode
                 else f"Le fichier « {text} » n'existe pas (chemin depuis la racine du dépôt).",
                 "Indiquez le chemin d'un fichier depuis la racine du dépôt, par exemple "
-                "« docs/ressources/programme.pdf ».",
+                f"« {RESOURCES_DIR}/programme.pdf ».",
             )  # fmt: skip
             return None
-        relative = target.relative_to(root)
+        if not stat.S_ISREG(mode):
+            self._report_problem(node, field, not_a_file(relative.as_posix(), mode))
+            return None
         if any(part.startswith(".") for part in relative.parts) or relative.suffix == ".md":
             self.report(
                 node, "ressource-invalide", field,
                 f"« {text} » ne peut pas être proposé au téléchargement : les fichiers cachés "
                 "(dont le nom commence par un point) et les pages Markdown ne sont pas publiés "
                 "tels quels.",
-                "Choisissez un document (PDF, tableur, image…) rangé dans docs/ressources/.",
+                f"Choisissez un document (PDF, tableur, image…) rangé dans {RESOURCES_DIR}/.",
             )  # fmt: skip
             return None
+        try:
+            os.close(os.open(written, os.O_RDONLY))  # a regular file: opening cannot block
+        except OSError as error:
+            self._report_problem(node, field, unreadable_file(relative.as_posix(), error))
+            return None
         return relative.as_posix()
+
+    def _report_problem(self, node: Node, field: str, problem: Problem) -> None:
+        """Report a problem worded for a file at the node of the fiche that names it."""
+        self.report(node, problem.code, field, problem.message, problem.hint, problem.severity)
 
     def _sources(self, node: Node, field: str) -> list[Source]:
         sources = []

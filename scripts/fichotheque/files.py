@@ -1,32 +1,115 @@
-"""Reading and writing files safely: checked encodings, atomic writes."""
+"""Reading and writing files safely: checked kinds, sizes and encodings, atomic writes."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
 from .problems import Problem, Severity
+from .project import RESOURCES_DIR
+from .text import french_number
 
 BOM = "\ufeff"
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, where there are no FIFOs
+
+# What the system says, in French; another error keeps the system's own words.
+_REASONS = {
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOENT: "introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur de lecture du disque",
+    errno.EEXIST: "un fichier porte déjà ce nom",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "disque en lecture seule",
+}
 
 
-def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+class CopyError(Exception):
+    """A file or folder that could not be copied into the site; the message is French."""
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in French when the error is a common one."""
+    return _REASONS.get(error.errno or 0, error.strerror or str(error))
+
+
+def unreadable_file(file: str, error: OSError) -> Problem:
+    """The problem of a file the system refuses to open or to stat."""
+    return Problem(
+        file, 0, 0, "fichier-illisible", Severity.ERROR, "",
+        f"Le fichier « {file} » ne peut pas être lu ({os_reason(error)}).",
+        f"Rendez-le lisible (par exemple « chmod a+r {file} ») ou retirez-le du dépôt.",
+    )  # fmt: skip
+
+
+def unreadable_folder(file: str, error: OSError) -> Problem:
+    """The problem of a folder whose content cannot be listed."""
+    return Problem(
+        file, 0, 0, "dossier-illisible", Severity.ERROR, "",
+        f"Le dossier « {file} » ne peut pas être lu ({os_reason(error)}) : ce qu'il contient "
+        "ne serait ni vérifié ni publié.",
+        f"Rendez-le lisible et traversable (par exemple « chmod a+rx {file} ») ou "
+        "retirez-le du dépôt.",
+    )  # fmt: skip
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in French: « un dossier »…"""
+    if stat.S_ISDIR(mode):
+        return "un dossier"
+    if stat.S_ISFIFO(mode):
+        return "un tube nommé (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "une socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "un périphérique"
+    return "un fichier spécial"
+
+
+def not_a_file(file: str, mode: int) -> Problem:
+    """The problem of a folder, a pipe or a device where a regular file is expected.
+
+    Nothing is read from it: reading a pipe would wait forever for a writer.
+    """
+    unread = (
+        "" if stat.S_ISDIR(mode) else " : il n'est pas lu, car sa lecture pourrait ne jamais finir"
+    )
+    return Problem(
+        file, 0, 0, "fichier-special", Severity.ERROR, "",
+        f"« {file} » est {kind_of(mode)}, là où un fichier ordinaire est attendu{unread}.",
+        "Remplacez-le par un fichier ordinaire, ou renommez-le pour qu'il ne porte plus ce nom.",
+    )  # fmt: skip
+
+
+def too_big(file: str, size: int, limit: int) -> Problem:
+    """The problem of a file larger than ``limit`` bytes, which is not read."""
+    return Problem(
+        file, 0, 0, "fichier-trop-gros", Severity.ERROR, "",
+        f"Le fichier fait {french_number(size)} octets, au-delà de la limite de "
+        f"{french_number(limit)} octets : il n'est ni lu ni vérifié.",
+        "Raccourcissez-le ; un long document (rapport, annexe) se publie à part, comme "
+        f"ressource rangée dans {RESOURCES_DIR}/.",
+    )  # fmt: skip
+
+
+def read_text(
+    path: Path, file: str, *, max_bytes: int | None = None
+) -> tuple[str | None, list[Problem]]:
     """The text of a UTF-8 file, BOM removed and line ends made ``\\n``.
 
-    A file that is missing or not UTF-8 gives a problem instead of text.
+    A file that is missing, unreadable, not a regular file, larger than ``max_bytes`` or
+    not UTF-8 gives a problem instead of text. The file is stat-ed first: a pipe is never
+    opened (reading it would block) and a file over the limit is never read.
     """
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return None, [
-            Problem(
-                file, 0, 0, "fichier-illisible", Severity.ERROR, "",
-                f"« {file} » est un dossier, là où un fichier est attendu.",
-                "Remplacez ce dossier par le fichier attendu.",
-            )
-        ]  # fmt: skip
+        info = path.stat()
     except FileNotFoundError:
         return None, [
             Problem(
@@ -42,18 +125,38 @@ def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
             )
         ]
     except OSError as error:
-        return None, [
-            Problem(
-                file,
-                0,
-                0,
-                "fichier-illisible",
-                Severity.ERROR,
-                "",
-                f"Le fichier « {file} » ne peut pas être lu ({error.strerror}).",
-                "Vérifiez ses droits d'accès.",
-            )
-        ]
+        return None, [unreadable_file(file, error)]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [not_a_file(file, info.st_mode)]
+    if max_bytes is not None and info.st_size > max_bytes:
+        return None, [too_big(file, info.st_size, max_bytes)]
+    try:
+        data, mode = _read_regular(path, max_bytes)
+    except OSError as error:
+        return None, [unreadable_file(file, error)]
+    if not stat.S_ISREG(mode):  # replaced between the stat and the opening
+        return None, [not_a_file(file, mode)]
+    if max_bytes is not None and len(data) > max_bytes:  # grew in the meantime
+        return None, [too_big(file, len(data), max_bytes)]
+    return _decode(data, file)
+
+
+def _read_regular(path: Path, max_bytes: int | None) -> tuple[bytes, int]:
+    """The bytes of ``path`` (at most ``max_bytes + 1``), and its mode once opened.
+
+    Opening without blocking, then checking the opened file, means that a pipe put in
+    the file's place after the stat is never read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | _NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            return b"", mode
+        return handle.read(-1 if max_bytes is None else max_bytes + 1), mode
+
+
+def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 bytes as text with ``\\n`` line ends; any other encoding as a problem."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [
             Problem(
@@ -100,16 +203,72 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
-def copy_tree(source: Path, target: Path) -> None:
-    """Copy the regular files and folders of ``source``: never a link, a pipe or a hidden file.
+def published_entries(folder: Path) -> list[tuple[Path, bool]]:
+    """The folders and regular files of ``folder`` that a build publishes, by name.
 
-    A link in docs/ could otherwise publish any file of the machine (/etc/shadow…).
+    Each comes with whether it is a folder. Never a link, a pipe or a hidden file: a
+    link in docs/ could otherwise publish any file of the machine (/etc/shadow…).
+    Raises OSError when ``folder`` cannot be listed.
     """
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(source.iterdir()):
-        if entry.name.startswith(".") or entry.is_symlink():
+    with os.scandir(folder) as scan:
+        entries = [
+            (Path(entry.path), entry.is_dir(follow_symlinks=False))
+            for entry in scan
+            if not entry.name.startswith(".")
+            and (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False))
+        ]
+    return sorted(entries)
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """Copy the ``published_entries`` of ``source`` into ``target``, folders included.
+
+    Raises CopyError, with a French message, for what cannot be read or written.
+    """
+    try:
+        entries = published_entries(source)
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CopyError(_copy_failure(source, "le dossier", error)) from None
+    for path, is_dir in entries:
+        if is_dir:
+            copy_tree(path, target / path.name)
             continue
-        if entry.is_dir():
-            copy_tree(entry, target / entry.name)
-        elif entry.is_file():
-            shutil.copyfile(entry, target / entry.name)
+        try:
+            shutil.copyfile(path, target / path.name)
+        except OSError as error:
+            raise CopyError(_copy_failure(path, "le fichier", error)) from None
+
+
+def _copy_failure(path: Path, what: str, error: OSError) -> str:
+    return (
+        f"{what} « {path} » n'a pas pu être copié dans le site ({os_reason(error)}) ; "
+        "rendez-le lisible ou retirez-le, puis relancez la construction."
+    )
+
+
+def unreadable_below(folder: Path, root: Path) -> list[Problem]:
+    """What ``copy_tree`` could not read below ``folder``: a check finds it before a build.
+
+    Files are opened without blocking and closed at once, never read.
+    """
+    if not folder.is_dir():
+        return []
+    problems: list[Problem] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = published_entries(current)
+        except OSError as error:
+            problems.append(unreadable_folder(current.relative_to(root).as_posix(), error))
+            continue
+        for path, is_dir in entries:
+            if is_dir:
+                pending.append(path)
+                continue
+            try:
+                os.close(os.open(path, os.O_RDONLY | _NONBLOCK))
+            except OSError as error:
+                problems.append(unreadable_file(path.relative_to(root).as_posix(), error))
+    return problems

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+
+from .limits import MAX_PROBLEMS_SHOWN
+from .project import RESOURCES_DIR
+from .text import french_number
 
 
 class Severity(StrEnum):
@@ -68,6 +73,26 @@ def format_json(problems: Iterable[Problem]) -> str:
     return json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2)
 
 
+def format_report(problems: Iterable[Problem], *, per_file: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """The problems as text, at most ``per_file`` of each file, then a line counting the rest.
+
+    A file with 100 000 unknown keys would otherwise bury every other file's problems;
+    ``format_json`` keeps them all for tools.
+    """
+    lines: list[str] = []
+    for file, group in itertools.groupby(sort_problems(problems), key=lambda p: p.file):
+        in_file = list(group)
+        lines.extend(problem.format_text() for problem in in_file[:per_file])
+        rest = len(in_file) - per_file
+        if rest > 0:
+            plural = "s" if rest > 1 else ""
+            lines.append(
+                f"{file}: … et {french_number(rest)} autre{plural} problème{plural} dans ce "
+                "fichier."
+            )
+    return lines
+
+
 def is_failure(problems: Iterable[Problem], *, strict: bool) -> bool:
     """Whether these problems should fail a check or a build."""
     return any(p.severity is Severity.ERROR or strict for p in problems)
@@ -81,9 +106,9 @@ def summary(problems: list[Problem]) -> str:
         return "Aucun problème."
     parts = []
     if errors:
-        parts.append(f"{errors} erreur{'s' if errors > 1 else ''}")
+        parts.append(f"{french_number(errors)} erreur{'s' if errors > 1 else ''}")
     if warnings:
-        parts.append(f"{warnings} avertissement{'s' if warnings > 1 else ''}")
+        parts.append(f"{french_number(warnings)} avertissement{'s' if warnings > 1 else ''}")
     return " et ".join(parts) + "."
 
 
@@ -94,7 +119,7 @@ CODES: dict[str, str] = {
     "fichier-manquant": "Un fichier attendu (taxonomy.yml…) est introuvable.",
     "fichier-illisible": "Un fichier ne peut pas être lu (droits d'accès).",
     "encodage": "Le fichier n'est pas enregistré en UTF-8.",
-    "lien-symbolique": "Un lien symbolique dans fiches/ n'est pas suivi.",
+    "lien-symbolique": "Un lien symbolique (dans fiches/ ou vers une ressource) n'est pas suivi.",
     "extension-inattendue": "Un fichier .MD ou .markdown est ignoré.",
     "nom-fichier-collision": "Deux noms de fichiers ne diffèrent que par la casse ou les accents.",
     "front-matter-absent": "La fiche ne commence pas par un en-tête YAML « --- ».",
@@ -152,4 +177,11 @@ CODES: dict[str, str] = {
     "image-sans-alt": "Une image n'a pas de texte de remplacement.",
     "lien-peu-parlant": "Le texte d'un lien ne dit pas où il mène (« ici », une adresse…).",
     "reglage-invalide": "Un réglage de mkdocs.yml n'a pas la forme attendue.",
+    # Files, folders and sizes (issue 9, « Trust »).
+    "dossier-illisible": "Un dossier ne peut pas être parcouru (droits d'accès).",
+    "fichier-special": "Un dossier, un tube (FIFO) ou un périphérique porte le nom d'un fichier.",
+    "fichier-cache": "Une fiche cachée (nom commençant par un point) n'est pas publiée.",
+    "fichier-trop-gros": "Une fiche dépasse la taille permise ; elle n'est pas lue.",
+    "texte-trop-long": "Un texte (titre, résumé, partenaire…) dépasse la longueur permise.",
+    "ressource-hors-dossier": f"Le fichier d'une ressource n'est pas dans {RESOURCES_DIR}/.",
 }

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# Relative to the root, with forward slashes: the paths authors write in fiches.
+DOCS_DIR = "docs"
+RESOURCES_DIR = f"{DOCS_DIR}/ressources"
+
 
 @dataclass(frozen=True)
 class Project:
@@ -20,7 +24,12 @@ class Project:
     @property
     def docs_dir(self) -> Path:
         """Hand-written pages (home, guide) and files to publish as they are."""
-        return self.root / "docs"
+        return self.root / DOCS_DIR
+
+    @property
+    def resources_dir(self) -> Path:
+        """The documents a fiche offers to download (« fichier: »): the only ones it may name."""
+        return self.root / RESOURCES_DIR
 
     @property
     def taxonomy_path(self) -> Path:

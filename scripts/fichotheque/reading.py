@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .limits import MAX_PROBLEMS_SHOWN, MAX_TEXT_CHARS
 from .problems import Problem, Severity
-from .text import suggest
+from .text import french_number, suggest
 from .yamlnodes import Mapping, Mark, Node, Scalar, Sequence, describe
 
 _BOOLEANS = {"true": True, "false": False, "oui": True, "non": False}
@@ -55,7 +56,7 @@ class Reader:
         if node is None:
             return None
         if isinstance(node, Scalar) and not node.is_null and node.value.strip():
-            return node.value.strip()
+            return node.value.strip() if self._short_enough(node, field) else None
         self.report(
             node,
             "type-invalide" if not isinstance(node, Scalar) else "valeur-vide",
@@ -66,6 +67,26 @@ class Reader:
         )
         return None
 
+    def max_chars(self, field: str) -> int:
+        """The longest text ``field`` may hold; readers of a kind of file may set their own."""
+        return MAX_TEXT_CHARS
+
+    def _short_enough(self, node: Scalar, field: str) -> bool:
+        """Whether the text of ``node`` fits ``max_chars``; if not, report it."""
+        length, limit = len(node.value.strip()), self.max_chars(field)
+        if length <= limit:
+            return True
+        self.report(
+            node,
+            "texte-trop-long",
+            field,
+            f"Le texte de « {field} » fait {french_number(length)} caractères ; la limite est "
+            f"de {french_number(limit)}. Il commence par « {node.value.strip()[:40]}… ».",
+            "Raccourcissez-le : ce champ est repris tel quel dans les listes, les pages et les "
+            "données ouvertes.",
+        )
+        return False
+
     def scalars(self, node: Node | None, field: str) -> list[Scalar]:
         """The non-empty scalars of a list (a single scalar counts as a list of one)."""
         if node is None:
@@ -74,7 +95,8 @@ class Reader:
         result = []
         for item in items:
             if isinstance(item, Scalar) and not item.is_null and item.value.strip():
-                result.append(item)
+                if self._short_enough(item, field):
+                    result.append(item)
             else:
                 self.report(
                     item,
@@ -118,6 +140,10 @@ class Reader:
     def check_keys(self, mapping: Mapping, allowed: Iterable[str], prefix: str, what: str) -> None:
         """Report every key of ``mapping`` that is not ``allowed``, with a did-you-mean."""
         allowed = list(allowed)
+        spellings = {name: name for name in allowed}
+        # A did-you-mean costs a fuzzy search; past the problems a terminal shows, the
+        # keys are no typos (a pasted file, a generated one) and the list of fields helps more.
+        guesses = MAX_PROBLEMS_SHOWN
         for key, _value in mapping.items:
             if key.value in allowed:
                 continue
@@ -128,7 +154,8 @@ class Reader:
                     "Recopiez les champs voulus à la place de la ligne « <<: … ».",
                 )  # fmt: skip
                 continue
-            guess = suggest(key.value, {name: name for name in allowed})
+            guess = suggest(key.value, spellings) if guesses > 0 else None
+            guesses -= 1
             hint = (
                 f"Vouliez-vous dire « {guess} » ?"
                 if guess

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .check import check_project
 from .engine import BuildError, build_site
-from .problems import is_failure, summary
+from .problems import format_report, is_failure, summary
 from .project import Project
 
 POLL_SECONDS = 0.5
@@ -43,8 +43,8 @@ def snapshot(project: Project) -> dict[str, tuple[int, int]]:
 def rebuild(project: Project, target: Path, say: Callable[[str], None]) -> bool:
     """Check and build the preview; on a problem, say why and keep the previous one."""
     result = check_project(project)
-    for problem in result.problems:
-        say(problem.format_text())
+    for line in format_report(result.problems):
+        say(line)
     if is_failure(result.problems, strict=False):
         say(f"{summary(result.problems)} L'aperçu précédent reste affiché.")
         return False

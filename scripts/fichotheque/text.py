@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MARKUP = re.compile(r"<[A-Za-z/!][^>]*>?|&#?\w+;")
 
 
+@functools.lru_cache(maxsize=4096)  # the same field names and terms, folded again and again
 def fold(text: str) -> str:
     """Lowercase, without accents, every run of other characters as one space.
 
@@ -102,3 +104,8 @@ def describe_character(char: str) -> str:
     }
     code = f"U+{ord(char):04X}"
     return f"{code} ({names[char]})" if char in names else code
+
+
+def french_number(number: int) -> str:
+    """1234567 → « 1 234 567 », with no-break spaces between groups of three digits."""
+    return f"{number:,}".replace(",", "\u00a0")

@@ -12,6 +12,7 @@ from ..fiches import Fiche, Resource
 from ..glossary import Meaning
 from ..htmlpolicy import body_markers
 from ..model import Catalogue
+from ..project import DOCS_DIR
 from ..references import link_references
 from ..routes import GLOSSARY
 from ..schema import FIELDS_BY_KEY
@@ -31,12 +32,14 @@ from .html import (
 
 
 def resource_target(resource: Resource) -> str | None:
-    """Where a repository file is published: files of docs/ keep their place."""
+    """Where a resource file is published: it lies in docs/ressources/ and keeps its place.
+
+    The check accepts no « fichier: » outside that folder, so the build copies it with
+    the rest of docs/.
+    """
     if resource.file is None:
         return None
-    if resource.file.startswith("docs/"):
-        return resource.file.removeprefix("docs/")
-    return f"fichiers/{resource.file}"
+    return posixpath.relpath(resource.file, DOCS_DIR)
 
 
 def _meta_row(key: str, value_html: str) -> str:

@@ -34,7 +34,8 @@ def _html_policy(hosts: tuple[str, ...]) -> str:
 ce qui n'est pas dans les listes ci-dessous disparaît de la page publiée, et
 <code>fichotheque check</code> le signale à sa ligne.</p>
 
-<p><strong>Éléments permis :</strong> {", ".join(_code(t) for t in sorted(policy.ALLOWED_TAGS))}.</p>
+<p><strong>Éléments permis :</strong>
+{", ".join(_code(t) for t in sorted(policy.ALLOWED_TAGS))}.</p>
 
 <p><strong>Attributs permis partout :</strong>
 {", ".join(_code(a) for a in sorted(policy.GENERIC_ATTRIBUTES))} ; et par élément :</p>

@@ -26,7 +26,7 @@ from .exports import (
     fiches_json,
     render_data_page,
 )
-from .fiche import render_fiche, resource_target
+from .fiche import render_fiche
 from .glossary import render_glossary
 from .html import Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
@@ -50,11 +50,10 @@ class Settings:
 
 @dataclass
 class Site:
-    """Every generated page and file, the files to copy beside them, and the navigation."""
+    """Every generated page and data file, and the navigation."""
 
     pages: list[Page] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
-    files: dict[str, Path] = field(default_factory=dict)
     nav: list[object] = field(default_factory=list)
     staff_pages: list[str] = field(default_factory=list)
 
@@ -67,10 +66,6 @@ def render_site(
     site = Site()
     for fiche in catalogue.fiches:
         site.pages.append(render_fiche(catalogue, fiche, root, body_secret=settings.body_secret))
-        for resource in fiche.resources:
-            target = resource_target(resource)
-            if target and resource.file and not resource.file.startswith("docs/"):
-                site.files[target] = root / resource.file
     for facet in catalogue.taxonomy.facets:
         site.pages.append(render_facet(catalogue, facet))
         site.pages.extend(render_term(catalogue, facet, term) for term in facet.terms)
