@@ -266,3 +266,71 @@ def test_no_page_breaks_its_policy_and_the_policy_is_enforced(  # type: ignore[n
     assert any("script-src" in v for v in page.evaluate("window.__violations"))
     context.close()
     assert found == {} and errors == []
+
+
+def test_headers_file_carries_the_policy_of_every_page(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """site/_headers (Netlify, Cloudflare Pages) allows every inline script and no framing."""
+    project, _ = built_example
+    lines = (project.site_dir / "_headers").read_text(encoding="utf-8").splitlines()
+    header = next(line for line in lines if "Content-Security-Policy:" in line)
+    assert "frame-ancestors 'none'" in header and "'unsafe-inline'" not in header
+    for path in project.site_dir.rglob("*.html"):
+        meta = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find(
+            "meta", attrs={"http-equiv": "Content-Security-Policy"}
+        )
+        for source in meta["content"].split("script-src", 1)[1].split(";")[0].split():
+            assert source in header, (path, source)
+
+
+def documented_header() -> str:
+    """The stable policy the README gives for nginx, read from the README itself."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', readme)
+    assert match, "the README gives no nginx policy"
+    return match.group(1)
+
+
+@pytest.mark.browser
+def test_the_documented_server_header_keeps_every_page_working(  # type: ignore[no-untyped-def]
+    browser,  # noqa: F811
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """With the README's header on top of each page's meta, nothing is blocked or broken."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    header = documented_header()
+
+    class WithHeader(SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            self.send_header("Content-Security-Policy", header)
+            super().end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    project, _ = built_example
+    handler = functools.partial(WithHeader, directory=str(project.site_dir))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    context = browser.new_context()
+    context.add_init_script(CSP_WATCH)
+    page = context.new_page()
+    try:
+        found = {}
+        for kind, path in PAGE_KINDS.items():
+            page.goto(address + path)
+            page.wait_for_load_state("networkidle")
+            if kind == "recherche":
+                page.locator("#recherche-resultats li").first.wait_for(timeout=10_000)
+            if page.evaluate("window.__violations"):
+                found[kind] = page.evaluate("window.__violations")
+        assert found == {}
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()

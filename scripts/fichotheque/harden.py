@@ -100,22 +100,46 @@ def theme_script_hashes(page: str) -> list[str]:
     return hashes
 
 
-def with_policy(page: str, policy: Policy) -> str:
-    """``page`` with its CSP ``<meta>`` as the first element of ``<head>``."""
+def with_policy(page: str, policy: Policy) -> tuple[str, list[str]]:
+    """``page`` with its CSP ``<meta>`` first in ``<head>``, and the script hashes it allows."""
     head = _HEAD.search(page)
     if head is None:
-        return page
-    content = policy.header(theme_script_hashes(page)).replace('"', "&quot;")
+        return page, []
+    hashes = theme_script_hashes(page)
+    content = policy.header(hashes).replace('"', "&quot;")
     meta = f'\n<meta http-equiv="Content-Security-Policy" content="{content}">'
-    return page[: head.end()] + meta + page[head.end() :]
+    return page[: head.end()] + meta + page[head.end() :], hashes
+
+
+HEADERS_FILE = "_headers"
+# Sent as HTTP headers, the policy can also forbid framing, which a <meta> cannot.
+HEADER_ONLY = "frame-ancestors 'none'"
+
+
+def headers_file(policy: Policy, hashes: Iterable[str]) -> str:
+    """The site's headers in the ``_headers`` format of Netlify and Cloudflare Pages.
+
+    The policy there allows the inline scripts of every page at once; each page's own
+    ``<meta>`` still allows only its own, and a browser applies both.
+    """
+    return (
+        "# En-têtes HTTP du site, écrits par « fichotheque build » (voir le README).\n"
+        "/*\n"
+        f"  Content-Security-Policy: {policy.header(hashes)}; {HEADER_ONLY}\n"
+        "  X-Content-Type-Options: nosniff\n"
+        "  Referrer-Policy: strict-origin-when-cross-origin\n"
+    )
 
 
 def harden_site(site_dir: Path, secret: str, policy: Policy) -> None:
-    """Sanitise the fiche bodies and add the CSP to every HTML page of a built site."""
+    """Sanitise the fiche bodies, add the CSP to every HTML page, write ``_headers``."""
+    every_hash: set[str] = set()
     for path in sorted(site_dir.rglob("*.html")):
         if path.is_symlink() or not path.is_file():
             continue
         text = path.read_text(encoding="utf-8")
-        hardened = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
+        hardened, hashes = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
+        every_hash.update(hashes)
         if hardened != text:
             path.write_text(hardened, encoding="utf-8")
+    (site_dir / HEADERS_FILE).write_text(headers_file(policy, every_hash), encoding="utf-8")
