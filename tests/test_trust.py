@@ -231,6 +231,24 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+def violations_on_every_kind(page, address: str, *, toggle: bool = False) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Open every kind of page (searching, toggling the theme); the CSP violations seen."""
+    found = {}
+    for kind, path in PAGE_KINDS.items():
+        page.goto(address + path)
+        page.wait_for_load_state("networkidle")
+        if kind == "recherche":
+            page.locator("#recherche-resultats li").first.wait_for(timeout=10_000)
+        if toggle:
+            before = page.locator("body").get_attribute("data-md-color-scheme")
+            page.locator("form[data-md-component=palette] label:visible").first.click()
+            assert page.locator("body").get_attribute("data-md-color-scheme") != before, kind
+        violations = page.evaluate("window.__violations")
+        if violations:
+            found[kind] = violations
+    return found
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_page_breaks_its_policy_and_the_policy_is_enforced(  # type: ignore[no-untyped-def]
@@ -244,19 +262,7 @@ def test_no_page_breaks_its_policy_and_the_policy_is_enforced(  # type: ignore[n
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    found = {}
-    for kind, path in PAGE_KINDS.items():
-        page.goto(server + path)
-        page.wait_for_load_state("networkidle")
-        if kind == "recherche":
-            page.locator("#recherche-resultats li").first.wait_for(timeout=10_000)
-        toggle = page.locator("form[data-md-component=palette] label:visible").first
-        before = page.locator("body").get_attribute("data-md-color-scheme")
-        toggle.click()
-        assert page.locator("body").get_attribute("data-md-color-scheme") != before, kind
-        violations = page.evaluate("window.__violations")
-        if violations:
-            found[kind] = violations
+    found = violations_on_every_kind(page, server, toggle=True)
     # The policy is really enforced: an inline script added to the page does not run.
     page.evaluate(
         "() => { const s = document.createElement('script');"
@@ -321,15 +327,7 @@ def test_the_documented_server_header_keeps_every_page_working(  # type: ignore[
     context.add_init_script(CSP_WATCH)
     page = context.new_page()
     try:
-        found = {}
-        for kind, path in PAGE_KINDS.items():
-            page.goto(address + path)
-            page.wait_for_load_state("networkidle")
-            if kind == "recherche":
-                page.locator("#recherche-resultats li").first.wait_for(timeout=10_000)
-            if page.evaluate("window.__violations"):
-                found[kind] = page.evaluate("window.__violations")
-        assert found == {}
+        assert violations_on_every_kind(page, address) == {}
     finally:
         context.close()
         httpd.shutdown()
