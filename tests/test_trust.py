@@ -332,3 +332,32 @@ def test_the_documented_server_header_keeps_every_page_working(  # type: ignore[
         context.close()
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_attribute_lists_set_only_ids_and_classes() -> None:
+    """« {: onclick=… style=… .c #i } » gives the id and the class, nothing else."""
+    import markdown
+
+    from fichotheque.safe_attrs import SafeAttrListExtension
+
+    html = markdown.markdown(
+        '[Lien](page.md){: onclick="alert(1)" style="position:fixed" .bouton #lien autofocus }',
+        extensions=[SafeAttrListExtension()],
+    )
+    link = BeautifulSoup(html, "html.parser").find("a")
+    assert link is not None and set(link.attrs) == {"href", "class", "id"}
+    assert link["class"] == ["bouton"] and link["id"] == "lien"
+
+
+def test_a_line_separator_in_a_body_is_a_warning_and_becomes_a_line_break(
+    tmp_path: Path,
+) -> None:
+    """U+2028 at a line end (seen in real exports) warns, never blocks, and is normalised."""
+    project = _mini_project(tmp_path)
+    _fiche(project, "separateur", "Une ligne qui finit mal\u2028\nEt la suivante.\n")
+    result = check_project(project)
+    found = [(p.code, p.severity) for p in result.problems if p.file.endswith("separateur.md")]
+    assert found == [("caractere-invisible", "warning")]
+    build_site(project, result, project.site_dir)
+    text = (project.site_dir / "fiches/separateur/index.html").read_text(encoding="utf-8")
+    assert "\u2028" not in text and "Une ligne qui finit mal" in text
