@@ -361,3 +361,26 @@ def test_a_line_separator_in_a_body_is_a_warning_and_becomes_a_line_break(
     build_site(project, result, project.site_dir)
     text = (project.site_dir / "fiches/separateur/index.html").read_text(encoding="utf-8")
     assert "\u2028" not in text and "Une ligne qui finit mal" in text
+
+
+def test_hand_written_pages_follow_the_same_policy(tmp_path: Path) -> None:
+    """A page of docs/ and the home text are checked and sanitised like a fiche body."""
+    project = _mini_project(tmp_path)
+    (project.docs_dir / "index.md").write_text(
+        "# Accueil\n\n<img src=x.png alt=Logo onerror=alert(1)>\n", encoding="utf-8"
+    )
+    (project.docs_dir / "a-propos.md").write_text(
+        "---\ntitle: À propos\n---\n\n# À propos\n\n<script>alert(2)</script>\n", encoding="utf-8"
+    )
+    result = check_project(project)
+    found = {(p.file, p.line, p.code) for p in result.problems if p.severity == "error"}
+    assert found == {
+        ("docs/index.md", 3, "html-dangereux"),
+        ("docs/a-propos.md", 7, "html-dangereux"),
+    }
+    build_site(project, result, project.site_dir)
+    for url in ("", "a-propos"):
+        article = page(project.site_dir, url).find("article")
+        assert article is not None and article.find("script") is None, url
+        assert not article.find_all(onerror=True), url
+    assert page(project.site_dir, "").find("img", alt="Logo") is not None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .bodycheck import check_body
 from .crosscheck import validate_catalogue
-from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche
+from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche, split_front_matter
 from .fields import Context
-from .files import unreadable_below
+from .files import published_files, read_text, unreadable_below
 from .glossary import Glossary, load_glossary
 from .links import Targets
 from .problems import Problem, Severity, sort_problems
@@ -16,23 +17,9 @@ from .project import Project
 from .routes import generated_pages
 from .sitesettings import read_settings
 from .taxonomy import Taxonomy, load_taxonomy
+from .text import CONTROL
 from .validate import Checked, validate_fiche
-
-
-def _link_targets(project: Project, taxonomy: Taxonomy, glossary: Glossary) -> Targets:
-    """The pages and files a fiche body may link to, besides other fiches."""
-    targets = Targets(
-        pages=generated_pages((f.key, [t.slug for t in f.terms]) for f in taxonomy.facets)
-    )
-    if glossary.entries:
-        targets.add_glossary(m.id for e in glossary.entries for m in e.meanings)
-    if project.docs_dir.is_dir():
-        for path in project.docs_dir.rglob("*"):
-            relative = path.relative_to(project.docs_dir)
-            if path.is_file() and not any(p.startswith(".") for p in relative.parts):
-                kind = targets.pages if path.suffix == ".md" else targets.files
-                kind.add(relative.as_posix())
-    return targets
+from .yamlnodes import Mark, forbidden_characters
 
 
 @dataclass
@@ -97,5 +84,37 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         if item is not None:
             checked.append(item)
     problems += validate_catalogue(checked, _link_targets(project, taxonomy, glossary))
+    problems += _check_pages(project, settings.allowed_hosts)
     fiches = [item.fiche for item in checked if item.fiche is not None]
     return CheckResult(taxonomy, glossary, fiches, sort_problems(problems))
+
+
+def _link_targets(project: Project, taxonomy: Taxonomy, glossary: Glossary) -> Targets:
+    """The pages and files a fiche body may link to, besides other fiches."""
+    targets = Targets(
+        pages=generated_pages((f.key, [t.slug for t in f.terms]) for f in taxonomy.facets)
+    )
+    if glossary.entries:
+        targets.add_glossary(m.id for e in glossary.entries for m in e.meanings)
+    for path in published_files(project.docs_dir):
+        kind = targets.pages if path.suffix == ".md" else targets.files
+        kind.add(path.relative_to(project.docs_dir).as_posix())
+    return targets
+
+
+def _check_pages(project: Project, hosts: tuple[str, ...]) -> list[Problem]:
+    """The hand-written pages of docs/ are published like fiches: the same body rules."""
+    problems: list[Problem] = []
+    for path in published_files(project.docs_dir):
+        if path.suffix != ".md":
+            continue
+        file = project.relative(path)
+        text, read_problems = read_text(path, file)
+        # An unreadable page is reported by unreadable_below; a wrong encoding only here.
+        problems += [p for p in read_problems if p.code == "encodage"]
+        if text is None:
+            continue
+        _front, body, line = split_front_matter(text)
+        problems += check_body(body, Mark(line, 1), file, hosts).problems
+        problems += forbidden_characters(body, file, line_offset=line - 1, pattern=CONTROL)
+    return problems

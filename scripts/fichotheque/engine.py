@@ -19,10 +19,11 @@ import markupsafe
 
 from . import publish
 from .check import CheckResult
-from .fiches import FENCE
+from .fiches import split_front_matter
 from .files import CopyError, copy_tree, read_text, write_text
 from .harden import Policy, harden_site, new_secret
 from .history import last_changes
+from .htmlpolicy import wrap_body
 from .model import build_catalogue
 from .project import Project
 from .render import HOME, Licence, Settings, Site, render_reference, render_site
@@ -114,12 +115,13 @@ def stage_site(
         changed=last_changes(project.root, project.relative(project.fiches_dir)),
     )
     settings = settings or _settings(project)
-    site = render_site(catalogue, project.root, home_intro=_home_intro(project), settings=settings)
+    intro = wrap_body(_home_intro(project), settings.body_secret)
+    site = render_site(catalogue, project.root, home_intro=intro, settings=settings)
     reference = render_reference(catalogue, settings.allowed_hosts)
     site.pages.append(reference)
     site.staff_pages.append(reference.path)
     docs = staging / "docs"
-    _write_docs(project, site, docs)
+    _write_docs(project, site, docs, settings.body_secret)
     return _write_config(project, site, staging), len(catalogue.fiches)
 
 
@@ -175,20 +177,14 @@ def _home_intro(project: Project) -> str:
     """The body of docs/index.md, without its front matter: the top of the home page."""
     path = project.docs_dir / HOME
     text, _problems = read_text(path, project.relative(path))
-    if text is None:
-        return ""
-    lines = text.split("\n")
-    if lines and lines[0].rstrip() == FENCE:
-        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
-        if closing is not None:
-            lines = lines[closing + 1 :]
-    return "\n".join(lines)
+    return split_front_matter(text)[1] if text is not None else ""
 
 
-def _write_docs(project: Project, site: Site, docs: Path) -> None:
+def _write_docs(project: Project, site: Site, docs: Path, secret: str) -> None:
     if project.docs_dir.is_dir():
         copy_tree(project.docs_dir, docs)
         (docs / HOME).unlink(missing_ok=True)
+        _mark_bodies(docs, secret)
     else:
         docs.mkdir()
     for page in site.pages:
@@ -204,6 +200,16 @@ def _write_docs(project: Project, site: Site, docs: Path) -> None:
         if path.exists():
             raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
         write_text(path, text)
+
+
+def _mark_bodies(docs: Path, secret: str) -> None:
+    """Stage the hand-written pages of docs/ with their bodies marked for the sanitiser.
+
+    Staff pages are content too: the same policy applies to them as to fiches.
+    """
+    for path in docs.rglob("*.md"):
+        front, body, _line = split_front_matter(path.read_text(encoding="utf-8"))
+        write_text(path, front + wrap_body(body, secret) + "\n")
 
 
 def _user_pages(project: Project, site: Site) -> list[str]:

@@ -89,6 +89,17 @@ class RawFiche:
     readable: bool = True
 
 
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """A page's front matter block (fences included, or ""), its body, the body's first line."""
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == FENCE:
+        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), None)
+        if closing is not None:
+            front = "\n".join(lines[: closing + 1]) + "\n"
+            return front, "\n".join(lines[closing + 1 :]), closing + 2
+    return "", text, 1
+
+
 def find_fiche_files(fiches_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
     """Every Markdown file below ``fiches_dir``, in a stable order, and what was left out.
 

@@ -220,6 +220,21 @@ def published_entries(folder: Path) -> list[tuple[Path, bool]]:
     return sorted(entries)
 
 
+def published_files(folder: Path) -> list[Path]:
+    """Every file below ``folder`` that ``copy_tree`` publishes; unreadable parts are left out.
+
+    (``unreadable_below`` reports them.)
+    """
+    try:
+        entries = published_entries(folder)
+    except OSError:
+        return []
+    files = []
+    for path, is_dir in entries:
+        files += published_files(path) if is_dir else [path]
+    return files
+
+
 def copy_tree(source: Path, target: Path) -> None:
     """Copy the ``published_entries`` of ``source`` into ``target``, folders included.
 

@@ -117,6 +117,14 @@ def body_markers(secret: str) -> tuple[str, str]:
     return f"<!--fichotheque-corps-debut:{secret}-->", f"<!--fichotheque-corps-fin:{secret}-->"
 
 
+def wrap_body(body: str, secret: str) -> str:
+    """``body`` between its markers, each alone in its block, for the sanitiser to find."""
+    if not secret:
+        return body
+    start, end = body_markers(secret)
+    return f"{start}\n\n{body}\n\n{end}"
+
+
 _EMPTY_FRAME = re.compile(r"<iframe\b(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 _ID = re.compile(r"^[A-Za-z][\w:.-]*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")

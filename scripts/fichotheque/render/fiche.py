@@ -10,7 +10,7 @@ from pathlib import Path
 from ..dates import MONTHS
 from ..fiches import Fiche, Resource
 from ..glossary import Meaning
-from ..htmlpolicy import body_markers
+from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
 from ..references import link_references
@@ -108,11 +108,7 @@ def render_fiche(
             '<nav class="fiche-categories" aria-label="Catégories de la fiche">'
             "<dl>" + "".join(categories) + "</dl></nav>"
         )
-    body = link_fiche_references(catalogue, fiche)
-    if body_secret:
-        start, end = body_markers(body_secret)
-        body = f"{start}\n\n{body}\n\n{end}"
-    parts.append(body)
+    parts.append(wrap_body(link_fiche_references(catalogue, fiche), body_secret))
     if fiche.resources:
         items = "".join(_resource_item(page, r, root) for r in fiche.resources)
         parts += ["## Ressources à télécharger", f'<ul class="fiche-ressources">{items}</ul>']
