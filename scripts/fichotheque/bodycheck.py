@@ -9,10 +9,10 @@ line and column, against the same declarations the sanitiser uses.
 from __future__ import annotations
 
 import bisect
+import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from . import htmlpolicy as policy
 from .problems import Problem, Severity
@@ -31,19 +31,21 @@ VAGUE_LINK_TEXTS = frozenset(
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])\s")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_CODE_SPAN = re.compile(r"(?<!`)(`{1,20})(?!`)(.{1,5000}?)(?<!`)\1(?!`)", re.S)
 # « <!--> » and « <!---> » close at once for a browser: never read them as openers.
 _COMMENT = re.compile(r"<!--(?!-?>)(.*?)(-->|\Z)", re.S)
 _TRAP_COMMENT = re.compile(r"<!---?>|--!>")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 _DESTINATION = r"(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()]*)*)"
 _INLINE_LINK = re.compile(
-    r"(!?)\[((?:[^\[\]\\\n]|\\.|\[[^\]\n]*\])*)\]\(\s*" + _DESTINATION
+    r"(!?)\[((?:[^\[\]\\\n]|\\.|\[[^\[\]\n]{0,500}\]){0,500})\]\(\s*" + _DESTINATION
     + r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"""
 )  # fmt: skip
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*(<[^<>\n]*>|\S+)", re.M)
-_REFERENCE_USE = re.compile(r"(!?)\[((?:[^\[\]\\\n]|\\.)*)\](?:\[([^\]\n]*)\])?(?![(:])")
-_ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]+?)[ \t]*\}")
+_REFERENCE_USE = re.compile(
+    r"(!?)\[((?:[^\[\]\\\n]|\\.){0,500})\](?:\[([^\[\]\n]{0,500})\])?(?![(:])"
+)
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]{1,500}?)[ \t]*\}")
 _ATTR_TOKEN = re.compile(r"""[#.][\w:-]+|[\w:-]+=(?:"[^"]*"|'[^']*'|[^\s"'}]+)|[\w:-]+""")
 
 
@@ -138,11 +140,9 @@ class _BodyReader:
     def read(self) -> BodyReport:
         self._invisible()
         masked = mask_code(self.body)
-        unclosed = next(
-            (m.start() for m in re.finditer("<!--", masked) if "-->" not in masked[m.end() :]),
-            None,
-        )
-        if unclosed is not None:
+        # An opener is unclosed when no « --> » comes after it: look after the last one only.
+        unclosed = masked.find("<!--", max(0, masked.rfind("-->") - 3))
+        if unclosed != -1 and "-->" not in masked[unclosed + 4 :]:
             self.problem(
                 unclosed, "html-dangereux",
                 "Ce commentaire HTML « <!-- » n'est jamais refermé : tout ce qui le suit "
@@ -347,22 +347,45 @@ class _BodyReader:
             anchor = explicit.group(1) if explicit else unique(slugify(text, "-"), ids)
             ids.add(anchor)
         ids.update(re.findall(r"\bid=[\"']?([\w:.-]+)", masked))
-        ids.update(re.findall(r"\{[^}\n]*#([\w:-]+)[^}\n]*\}", masked))
+        ids.update(re.findall(r"\{[^{}\n]{0,500}?#([\w:-]+)[^{}\n]{0,500}\}", masked))
         self.report.anchors = ids
 
 
-class _TagScanner(HTMLParser):
+# Raw HTML tags, read as a browser splits them (HTML5 lets « < » start an attribute name).
+# Every repetition is bounded, so that no input makes the scan quadratic.
+_NAME = r"[A-Za-z][\w:-]{0,60}"
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
+_ATTRIBUTE = re.compile(rf"""([^\s/>"'=]{{1,200}})(?:\s*=\s*({_VALUE}))?""")
+_TAG = re.compile(
+    rf"""<(?:/({_NAME})\s*>|({_NAME})((?:[\s/]+[^\s/>"'=]{{1,200}}(?:\s*=\s*{_VALUE})?){{0,60}})"""
+    r"[\s/]*?(/?)>)"
+)
+
+
+_TAG_START = re.compile(r"</?[A-Za-z]")
+
+
+class _TagScanner:
     """Raw HTML of a masked body: every element and attribute against the policy."""
 
     def __init__(self, reader: _BodyReader) -> None:
-        super().__init__(convert_charrefs=True)
         self.reader = reader
-        self.link: tuple[int, str, list[str]] | None = None
+        self.link: tuple[int, int, str] | None = None  # where <a> starts and ends, its href
         self.open: list[tuple[str, int]] = []
 
     def scan(self, masked: str) -> None:
-        self.feed(masked)
-        self.close()
+        for match in self._tags(masked):
+            closing, name, attributes, self_closing = match.groups()
+            if closing:
+                self.end_tag(closing.lower(), match.start(), masked)
+                continue
+            values: dict[str, str] = {}
+            for attribute in _ATTRIBUTE.finditer(attributes):
+                value = attribute.group(2) or ""
+                if value[:1] in ("'", '"'):
+                    value = value[1:-1]
+                values.setdefault(attribute.group(1).lower(), html.unescape(value))
+            self.start_tag(name.lower(), values, match, closed=bool(self_closing))
         for tag, offset in self.open:
             if tag in policy.DANGEROUS_TAGS:
                 continue  # already an error of its own
@@ -374,14 +397,40 @@ class _TagScanner(HTMLParser):
                 Severity.ERROR,
             )  # fmt: skip
 
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.reader.positions.offset(line, column)
+    def _tags(self, masked: str) -> Iterator[re.Match[str]]:
+        """Every tag, in order. A tag that cannot be read is an error and is skipped whole.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        offset = self._offset()
+        A browser reads everything from « <a » to the next « > » as one tag, so the scan
+        jumps there: each character is looked at a bounded number of times.
+        """
+        position = 0
+        while (start := masked.find("<", position)) != -1:
+            match = _TAG.match(masked, start)
+            if match is not None:
+                yield match
+                position = match.end()
+                continue
+            position = start + 1
+            if not _TAG_START.match(masked, start):
+                continue  # « a < b », not a tag
+            end = masked.find(">", start)
+            if end == -1:
+                break  # no tag can end: the rest is text
+            self.reader.problem(
+                start, "html-dangereux",
+                f"La balise « {_short(masked[start : end + 1], 40)} » est mal formée (guillemet "
+                "non refermé, attributs sans fin…) : un navigateur la lirait autrement et elle "
+                "pourrait avaler le texte qui suit.",
+                "Corrigez-la ou retirez-la ; si « < » fait partie du texte, écrivez « &lt; ».",
+                Severity.ERROR,
+            )  # fmt: skip
+            position = end + 1
+
+    def start_tag(
+        self, tag: str, values: dict[str, str], match: re.Match[str], *, closed: bool
+    ) -> None:
+        offset = match.start()
         reader = self.reader
-        values = {name: value or "" for name, value in attrs}
         src_host = policy.url_host(values.get("src", "")) if values.get("src") else None
         embed_allowed = (
             tag in policy.EMBED_TAGS
@@ -403,27 +452,19 @@ class _TagScanner(HTMLParser):
         if tag == "img" and not values.get("alt", "").strip():
             reader._missing_alt(offset)
         if tag == "a" and "href" in values:
-            self.link = (offset, values["href"], [])
-        if tag not in policy.VOID_TAGS and tag not in policy.OPTIONAL_END_TAGS:
+            self.link = (offset, match.end(), values["href"])
+        if not closed and tag not in policy.VOID_TAGS and tag not in policy.OPTIONAL_END_TAGS:
             self.open.append((tag, offset))
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if self.open and self.open[-1][0] == tag:
-            self.open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self.link is not None:
-            self.link[2].append(data)
-
-    def handle_endtag(self, tag: str) -> None:
+    def end_tag(self, tag: str, offset: int, masked: str) -> None:
         for index in range(len(self.open) - 1, -1, -1):
             if self.open[index][0] == tag:
                 del self.open[index:]
                 break
         if tag == "a" and self.link is not None:
-            offset, url, parts = self.link
-            self.reader.link_text(offset, "".join(parts), url)
+            start, text_start, url = self.link
+            text = html.unescape(re.sub(r"<[^<>]*>", "", masked[text_start:offset]))
+            self.reader.link_text(start, text, url)
             self.link = None
 
 
