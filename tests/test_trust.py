@@ -384,3 +384,19 @@ def test_hand_written_pages_follow_the_same_policy(tmp_path: Path) -> None:
         assert article is not None and article.find("script") is None, url
         assert not article.find_all(onerror=True), url
     assert page(project.site_dir, "").find("img", alt="Logo") is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "codes"),
+    [("<a ", set()), ("[", set()), ("{ a", set()), ("` a", set()), ("<!--", {"html-dangereux"})],
+)
+def test_a_hostile_body_at_the_size_limit_is_read_to_the_end(pattern: str, codes: set[str]) -> None:
+    """Patterns that make naive parsers quadratic are read linearly, problems included."""
+    from fichotheque.bodycheck import check_body
+    from fichotheque.limits import MAX_FICHE_BYTES
+    from fichotheque.yamlnodes import Mark
+
+    body = pattern * ((MAX_FICHE_BYTES - 1000) // len(pattern)) + "\n\n<script>alert(1)</script>\n"
+    found = {p.code for p in check_body(body, Mark(10, 1), "x.md").problems}
+    assert found - {"html-dangereux"} == codes - {"html-dangereux"}
+    assert "html-dangereux" in found  # the script at the very end is still seen
