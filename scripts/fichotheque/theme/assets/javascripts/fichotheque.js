@@ -5,7 +5,9 @@
   "use strict";
   var searchPage = document.querySelector('link[rel="search"]');
   var header = document.querySelector(".md-header__inner");
-  if (searchPage && header && !document.getElementById("recherche")) {
+  // The search page is the one with the search form: an element of a fiche with the same
+  // id (a « Recherche » heading has it) must not take the header box away.
+  if (searchPage && header && !document.querySelector("form#recherche")) {
     var form = document.createElement("form");
     form.className = "entete-recherche";
     form.setAttribute("role", "search");
