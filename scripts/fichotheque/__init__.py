@@ -2,14 +2,18 @@
 
 The package is a pipeline; each module does one stage:
 
-    load       project (where files live), files (safe reading and writing),
-               yamlnodes (YAML with positions), taxonomy, glossary, fiches
-    validate   schema (the one declaration of fields), reading and fields (typed
-               readers), references (« Fiche N »), validate (one fiche),
-               crosscheck (the collection), check (everything, in one run)
+    load       project (where files live), limits (sizes), files (safe reading and
+               writing), yamlnodes (YAML with positions), taxonomy, glossary, fiches,
+               sitesettings (what mkdocs.yml puts on pages)
+    declare    schema (the one declaration of fields), routes (every generated
+               address), htmlpolicy (the HTML a body may hold, and its sanitiser)
+    validate   reading and fields (typed readers), references (« Fiche N »),
+               bodycheck (a body against the HTML policy), validate (one fiche),
+               links and crosscheck (the collection), check (everything, in one run)
     model      model (the catalogue and its relations), history (dates from git)
     render     render/ (pages, exports, charts, search page: plain files)
-    engine     siteconfig (the staged mkdocs.yml), engine (MkDocs, Pagefind),
+    engine     siteconfig and safe_attrs (the staged mkdocs.yml), engine (MkDocs,
+               Pagefind), harden (sanitised bodies and a CSP on every built page),
                publish (atomic publication, one build at a time), serve (local preview)
     cli        the ``fichotheque`` command
 """
