@@ -213,3 +213,25 @@ def test_without_javascript_the_search_page_says_so(browser, server: str) -> Non
     page.get_by_role("link", name="la liste complète").click()
     assert page.locator("h1").inner_text() == "Toutes les fiches"
     context.close()
+
+
+GENERATED_WORDS = ("¶", "Vérifiée le", "Modifiée le", "Fiche précédente", "Fiche suivante",
+                   "Fiches proches", "Ressources à télécharger")  # fmt: skip
+
+
+def test_only_the_fiche_itself_is_matched_and_quoted(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """« logement » ranks first the fiches tagged or written about it; excerpts quote no block."""
+    page = browser.new_page()
+    results(page, server + "recherche/?q=logement")
+    links = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
+    ranked = [Path(urlsplit(link).path).name for link in links]
+    excerpts = page.locator(".recherche-extrait").all_inner_texts()
+    page.close()
+    about = carrying("thematiques", "logement") | {
+        slug
+        for slug in published_front_matter()
+        if re.search(r"\blogements?\b", fiche_text(slug), re.IGNORECASE)
+    }
+    # French stemming may add a word of the same stem (« logique »), never before these.
+    assert set(ranked[: len(about)]) == about, ranked
+    assert not [e for e in excerpts if any(word in e for word in GENERATED_WORDS)], excerpts

@@ -27,6 +27,7 @@ from .htmlpolicy import wrap_body
 from .model import build_catalogue
 from .project import Project
 from .render import HOME, Licence, Settings, Site, render_reference, render_site
+from .render.fiche import NOT_INDEXED
 from .siteconfig import ConfigError, write_site_config
 from .sitesettings import SHOWN_TEXTS, read_settings
 
@@ -308,6 +309,7 @@ def _run_pagefind(site_dir: Path) -> None:
     from pagefind_bin import get_executable
 
     command = [str(get_executable()), "--site", str(site_dir), "--quiet"]
+    command += ["--exclude-selectors", ", ".join(NOT_INDEXED)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:

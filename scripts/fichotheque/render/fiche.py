@@ -30,6 +30,22 @@ from .html import (
     time_tag,
 )
 
+# What the search leaves out of a fiche page: everything but its title, its summary and
+# its body. Pagefind reads these selectors (engine.py); headings of generated sections
+# carry SECTION. The acronym box is left out too (its definitions would match words the
+# fiche never uses); its acronyms and their expansions are indexed from .fiche-index.
+SECTION = "fiche-section"
+NOT_INDEXED = (
+    ".fiche-brouillon", ".fiche-meta", ".fiche-categories", f".{SECTION}", ".fiche-ressources",
+    ".fiche-sources", ".fiche-sigles", ".fiche-liste", ".fiches-proches-explication",
+    ".fiche-voisines", ".headerlink",
+)  # fmt: skip
+
+
+def section(title: str) -> str:
+    """The Markdown heading of a section the page generates, marked as such."""
+    return f"## {title} {{: .{SECTION} }}"
+
 
 def resource_target(resource: Resource) -> str | None:
     """Where a resource file is published: it lies in docs/ressources/ and keeps its place.
@@ -95,7 +111,7 @@ def render_fiche(
         )
     parts += [
         f'<p class="fiche-resume" data-pagefind-meta="resume">{esc(fiche.description)}</p>',
-        _search_data(catalogue, fiche),
+        _search_data(catalogue, fiche, catalogue.acronyms.get(fiche.slug, ())),
         _metadata(catalogue, fiche),
     ]
     categories = [
@@ -111,13 +127,13 @@ def render_fiche(
     parts.append(wrap_body(link_fiche_references(catalogue, fiche), body_secret))
     if fiche.resources:
         items = "".join(_resource_item(page, r, root) for r in fiche.resources)
-        parts += ["## Ressources à télécharger", f'<ul class="fiche-ressources">{items}</ul>']
+        parts += [section("Ressources à télécharger"), f'<ul class="fiche-ressources">{items}</ul>']
     if fiche.sources:
         items = "".join(_source_item(s.title, s.url, s.date) for s in fiche.sources)
-        parts += ["## Sources", f'<ul class="fiche-sources">{items}</ul>']
+        parts += [section("Sources"), f'<ul class="fiche-sources">{items}</ul>']
     meanings = catalogue.acronyms.get(fiche.slug, ())
     if meanings:
-        parts += ["## Sigles et vocabulaire", _acronyms_box(page, meanings)]
+        parts += [section("Sigles et vocabulaire"), _acronyms_box(page, meanings)]
     parts += _related(catalogue, fiche, page)
     parts.append(_neighbours(catalogue, fiche, page))
     parts.append(_abbreviations(meanings))
@@ -126,8 +142,12 @@ def render_fiche(
     )
 
 
-def _search_data(catalogue: Catalogue, fiche: Fiche) -> str:
-    """Invisible marks for Pagefind: a filter per facet and per year, the date to sort by."""
+def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ...]) -> str:
+    """Invisible marks for Pagefind: a filter per facet and per year, the date to sort by.
+
+    The acronyms of the fiche and their expansions are there as words, so that either form
+    finds the fiche, without the definitions.
+    """
     marks = [
         f'<span data-pagefind-filter="{esc(facet_key)}:{esc(slug)}"></span>'
         for facet_key, slugs in fiche.terms
@@ -138,7 +158,8 @@ def _search_data(catalogue: Catalogue, fiche: Fiche) -> str:
         f'<span data-pagefind-meta="date:{esc(fiche.period.french())}"></span>',
         f'<span data-pagefind-sort="date:{fiche.period.start.first_day.isoformat()}"></span>',
     ]
-    return '<div class="fiche-index" hidden>' + "".join(marks) + "</div>"
+    words = " ".join(f"{esc(m.term)} {esc(m.expansion)}" for m in meanings if m.expansion)
+    return '<div class="fiche-index" hidden>' + "".join(marks) + words + "</div>"
 
 
 def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
@@ -203,10 +224,13 @@ def _related(catalogue: Catalogue, fiche: Fiche, page: str) -> list[str]:
     similar = [catalogue.fiche(slug) for slug in catalogue.similar.get(fiche.slug, ())]
     parts = []
     if any(named):
-        parts += ["## Fiches liées", fiche_list(page, [f for f in named if f], summaries=False)]
+        parts += [
+            section("Fiches liées"),
+            fiche_list(page, [f for f in named if f], summaries=False),
+        ]
     if any(similar):
         parts += [
-            "## Fiches proches",
+            section("Fiches proches"),
             '<p class="fiches-proches-explication">Elles partagent le plus de catégories '
             "avec celle-ci.</p>",
             fiche_list(page, [f for f in similar if f], summaries=False),
