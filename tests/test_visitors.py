@@ -118,3 +118,74 @@ def test_the_footer_speaks_french(built_example: tuple[Project, BuildReport], ur
     assert footer is not None
     text = " ".join(footer.get_text().split())
     assert "Made with" not in text and "Site construit avec Fichothèque" in text
+
+
+def _document(project: Project, url: str) -> BeautifulSoup:
+    return BeautifulSoup(
+        (project.site_dir / url / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+
+
+@pytest.mark.parametrize("url", ["glossaire", "fiches/2007-plans-locaux-integration"])
+def test_a_meaning_and_its_context_never_nest_parentheses(
+    built_example: tuple[Project, BuildReport], url: str
+) -> None:
+    """« Plan local d'intégration · Wallonie (Belgique) », not « … (Wallonie (Belgique)) »."""
+    project, _ = built_example
+    contexts = _document(project, url).select(".glossaire-contexte")
+    assert contexts
+    for context in contexts:
+        line = " ".join(context.parent.get_text().split())
+        assert not re.search(r"\([^()]*\([^()]*\)\)", line), line
+
+
+def test_terms_without_fiches_are_not_links(built_example: tuple[Project, BuildReport]) -> None:
+    """On the home and facet pages, a term that no fiche carries is shown, never linked."""
+    project, _ = built_example
+    seen = {"empty": 0, "linked": 0}
+    for url in ["", "thematiques", "axes", "type", "public", "pays"]:
+        for item in _document(project, url).select("ul.facette-termes > li"):
+            empty = "aucune fiche" in item.get_text()
+            assert (item.find("a") is None) == empty, item
+            seen["empty" if empty else "linked"] += 1
+    assert seen["empty"] and seen["linked"], seen
+
+
+def test_fiche_pages_carry_previews_neighbours_apart_and_their_printed_source(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """Open Graph text from the fiche, no preview image; « (2016) Fiche suivante » apart."""
+    import yaml
+
+    from test_build import published_front_matter
+
+    project, _ = built_example
+    settings = yaml.safe_load(project.mkdocs_path.read_text(encoding="utf-8"))
+    site_name, site_url = settings["site_name"], settings["site_url"].rstrip("/")
+    for slug, meta in published_front_matter().items():
+        document = _document(project, f"fiches/{slug}")
+
+        def og(name: str, document: BeautifulSoup = document) -> str:
+            tag = document.find("meta", property=f"og:{name}")
+            return tag["content"] if tag else ""
+
+        assert og("title") == meta["title"] and og("description") == meta["description"]
+        assert og("site_name") == site_name and not og("image")
+        assert og("url") == f"{site_url}/fiches/{slug}/"
+        source = document.select_one(".impression-source").get_text()
+        assert site_name in source and og("url") in source
+        neighbours = document.select_one("nav.fiche-voisines")
+        if neighbours and len(neighbours.find_all("a")) == 2:
+            assert re.search(r"\)\s+Fiche suivante", neighbours.get_text()), slug
+
+
+def test_the_search_page_title_carries_the_query(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A tab, a bookmark and the history show what was searched."""
+    page = browser.new_page()
+    page.goto(server + "recherche/")
+    page.wait_for_load_state("networkidle")
+    plain = page.title()
+    page.goto(server + "recherche/?q=logement")
+    page.wait_for_function("() => document.title.startsWith('« logement »')")
+    assert page.title() == f"« logement » – {plain}"
+    page.close()

@@ -20,6 +20,7 @@ from ..taxonomy import Facet, Term
 from ..text import one_line
 from .html import (
     Page,
+    context_label,
     esc,
     fiche_list,
     fiche_path,
@@ -200,8 +201,7 @@ def _acronyms_box(page: str, meanings: tuple[Meaning, ...]) -> str:
     items = []
     for meaning in meanings:
         text = esc(meaning.expansion or meaning.definition)
-        if meaning.context:
-            text += f' <span class="glossaire-contexte">({esc(meaning.context)})</span>'
+        text += context_label(meaning.context)
         link = f"{href(page, GLOSSARY)}#{esc(meaning.id)}"
         items.append(
             f'<dt><a href="{link}"><abbr>{esc(meaning.term)}</abbr></a></dt><dd>{text}</dd>'
@@ -255,7 +255,7 @@ def _neighbours(catalogue: Catalogue, fiche: Fiche, page: str) -> str:
         return ""
     return (
         '<nav class="fiche-voisines" aria-label="Fiches voisines dans le temps">'
-        + "".join(links)
+        + " ".join(links)
         + "</nav>"
     )
 

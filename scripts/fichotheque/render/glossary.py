@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Catalogue
 from ..routes import GLOSSARY
-from .html import Page, esc, fiche_path, href
+from .html import Page, context_label, esc, fiche_path, href
 
 
 def render_glossary(catalogue: Catalogue) -> Page:
@@ -15,8 +15,7 @@ def render_glossary(catalogue: Catalogue) -> Page:
         meanings = []
         for meaning in entry.meanings:
             text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
-            if meaning.context:
-                text += f' <span class="glossaire-contexte">({esc(meaning.context)})</span>'
+            text += context_label(meaning.context)
             if meaning.definition:
                 text += (" — " if text else "") + esc(meaning.definition)
             users = catalogue.fiches_using(meaning)

@@ -104,5 +104,10 @@ def fiche_list(page: str, fiches: list[Fiche], *, summaries: bool = True) -> str
     return '<ul class="fiche-liste">' + "".join(items) + "</ul>"
 
 
+def context_label(context: str) -> str:
+    """Where a meaning applies, after its expansion: « · Wallonie (Belgique) », not nested."""
+    return f' <span class="glossaire-contexte">· {esc(context)}</span>' if context else ""
+
+
 def count_fiches(n: int) -> str:
     return f"{n} fiche" + ("s" if n > 1 else "")

@@ -51,10 +51,13 @@ def _term_counts(page: str, catalogue: Catalogue, facet: Facet, group: Group | N
     items = []
     for term in facet.terms_of_group(group):
         n = len(catalogue.fiches_with(facet, term))
-        items.append(
-            f'<li><a href="{href(page, term_path(facet, term))}">{esc(term.label)}</a> '
-            f'<span class="terme-nombre">({count_fiches(n)})</span></li>'
+        label = (
+            f'<a href="{href(page, term_path(facet, term))}">{esc(term.label)}</a>'
+            if n
+            else f'<span class="terme-vide">{esc(term.label)}</span>'
         )
+        shown = count_fiches(n) if n else "aucune fiche"
+        items.append(f'<li>{label} <span class="terme-nombre">({shown})</span></li>')
     return '<ul class="facette-termes">' + "".join(items) + "</ul>"
 
 

@@ -148,8 +148,13 @@
       return item;
   }
 
+  var baseTitle = document.title;
+
   function run(push) {
     writeAddress(push);
+    // The tab, the history and a bookmark say what was searched.
+    var asked = query.value.trim();
+    document.title = asked ? "« " + asked + " » – " + baseTitle : baseTitle;
     if (!pagefind) { return; }
     var options = { filters: filters() };
     if (sort.value === "date") { options.sort = { date: "desc" }; }
