@@ -189,3 +189,33 @@ def test_the_search_page_title_carries_the_query(browser, server: str) -> None: 
     page.wait_for_function("() => document.title.startsWith('« logement »')")
     assert page.title() == f"« logement » – {plain}"
     page.close()
+
+
+def test_a_fiche_shows_where_it_sits_how_fresh_it_is_and_what_it_cites(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """A breadcrumb, « Vérifiée le » under the title, « Fiche N » followed by its title."""
+    from test_build import published_front_matter
+
+    project, _ = built_example
+    fiches = published_front_matter()
+    titles = {str(m["numero"]): str(m["title"]) for m in fiches.values() if "numero" in m}
+    cited = 0
+    for slug, meta in fiches.items():
+        document = _document(project, f"fiches/{slug}")
+        trail = document.select("nav.fil-ariane a")
+        targets = [(project.site_dir / f"fiches/{slug}" / a["href"]).resolve() for a in trail]
+        assert [a.get_text() for a in trail] == ["Accueil", "Toutes les fiches"], slug
+        assert targets == [project.site_dir.resolve(), (project.site_dir / "fiches").resolve()]
+        title = document.select_one("article h1")
+        following = title.find_next_sibling()
+        if "verifie_le" in meta:
+            assert following.get("class") == ["fiche-verification"], slug
+            assert following.find("time")["datetime"] == str(meta["verifie_le"]), slug
+        for link in document.select("article a"):
+            number = re.fullmatch(r"Fiche\s+(?:n°\s*)?(\d+)", link.get_text())
+            if number and number.group(1) in titles:
+                shown = link.find_next_sibling("span", class_="fiche-reference-titre")
+                assert shown is not None and titles[number.group(1)] in shown.get_text(), slug
+                cited += 1
+    assert cited

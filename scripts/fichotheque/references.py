@@ -40,15 +40,15 @@ def find_references(body: str) -> Iterator[tuple[int, int]]:
         yield int(match.group(1)), match.start()
 
 
-def link_references(body: str, target: Callable[[int], str | None]) -> str:
-    """``body`` with each « Fiche N » whose ``target(N)`` is a path made a Markdown link."""
+def link_references(body: str, link: Callable[[int, str], str | None]) -> str:
+    """``body`` with each « Fiche N » replaced by ``link(N, text)``, unless that is None."""
     pieces, last = [], 0
     for match in FICHE_REFERENCE.finditer(_masked(body)):
-        path = target(int(match.group(1)))
-        if path is None:
-            continue
         text = body[match.start() : match.end()]
-        pieces += [body[last : match.start()], f"[{text}]({path})"]
+        replacement = link(int(match.group(1)), text)
+        if replacement is None:
+            continue
+        pieces += [body[last : match.start()], replacement]
         last = match.end()
     pieces.append(body[last:])
     return "".join(pieces)

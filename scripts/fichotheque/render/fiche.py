@@ -14,7 +14,7 @@ from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
 from ..references import link_references
-from ..routes import GLOSSARY
+from ..routes import CATALOGUE, GLOSSARY, HOME
 from ..schema import FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
 from ..text import one_line
@@ -26,6 +26,7 @@ from .html import (
     fiche_path,
     href,
     html_list,
+    markdown_text,
     period_tag,
     term_path,
     time_tag,
@@ -37,7 +38,7 @@ from .html import (
 # fiche never uses); its acronyms and their expansions are indexed from .fiche-index.
 SECTION = "fiche-section"
 NOT_INDEXED = (
-    ".fiche-brouillon", ".fiche-meta", ".fiche-categories", f".{SECTION}", ".fiche-ressources",
+    ".fil-ariane", ".fiche-verification", ".fiche-reference-titre", ".fiche-brouillon", ".fiche-meta", ".fiche-categories", f".{SECTION}", ".fiche-ressources",
     ".fiche-sources", ".fiche-sigles", ".fiche-liste", ".fiches-proches-explication",
     ".fiche-voisines", ".headerlink",
 )  # fmt: skip
@@ -104,7 +105,16 @@ def render_fiche(
     With ``body_secret``, the body is staged between the markers the sanitiser looks for.
     """
     page = fiche_path(fiche)
-    parts = [f'<h1 class="fiche-titre">{esc(fiche.title)}</h1>']
+    parts = [
+        '<nav class="fil-ariane" aria-label="Fil d\'Ariane"><ol>'
+        f'<li><a href="{href(page, HOME)}">Accueil</a></li>'
+        f'<li><a href="{href(page, CATALOGUE)}">Toutes les fiches</a></li></ol></nav>',
+        f'<h1 class="fiche-titre">{esc(fiche.title)}</h1>',
+    ]
+    if fiche.reviewed:
+        # As on public-service sites: how fresh the information is, before anything else.
+        label = esc(FIELDS_BY_KEY["verifie_le"].label)
+        parts.append(f'<p class="fiche-verification">{label} {_day(fiche.reviewed)}</p>')
     if fiche.is_draft:
         parts.append(
             '<p class="fiche-brouillon" role="note"><strong>Brouillon</strong> : cette fiche '
@@ -176,8 +186,6 @@ def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
         rows.append(_meta_row("partenaires", html_list(esc(p) for p in fiche.partners)))
     if fiche.funding:
         rows.append(_meta_row("financements", html_list(esc(p) for p in fiche.funding)))
-    if fiche.reviewed:
-        rows.append(_meta_row("verifie_le", _day(fiche.reviewed)))
     changed = catalogue.changed.get(fiche.slug)
     if changed:
         rows.append(f"<dt>Modifiée le</dt><dd>{_day(changed)}</dd>")
@@ -185,16 +193,19 @@ def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
 
 
 def link_fiche_references(catalogue: Catalogue, fiche: Fiche) -> str:
-    """The body with each « Fiche 37 » that names another published fiche made a link."""
+    """The body with each « Fiche 37 » naming another published fiche made a link, and
+    followed by that fiche's title: « voir Fiche 8 » alone says nothing."""
     page_dir = posixpath.dirname(fiche_path(fiche))
 
-    def target(number: int) -> str | None:
+    def link(number: int, text: str) -> str | None:
         other = catalogue.fiche_numbered(number)
         if other is None or other is fiche:
             return None
-        return posixpath.relpath(fiche_path(other), page_dir)
+        path = posixpath.relpath(fiche_path(other), page_dir)
+        title = f'<span class="fiche-reference-titre">(« {markdown_text(other.title)} »)</span>'
+        return f"[{text}]({path}) {title}"
 
-    return link_references(fiche.body.strip(), target)
+    return link_references(fiche.body.strip(), link)
 
 
 def _acronyms_box(page: str, meanings: tuple[Meaning, ...]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -102,6 +103,11 @@ def fiche_list(page: str, fiches: list[Fiche], *, summaries: bool = True) -> str
             item += f'<br><span class="fiche-resume-court">{esc(fiche.description)}</span>'
         items.append(f"<li>{item}</li>")
     return '<ul class="fiche-liste">' + "".join(items) + "</ul>"
+
+
+def markdown_text(text: str) -> str:
+    """User text placed inside Markdown: escaped as HTML, and its Markdown marks inert."""
+    return re.sub(r"([\\`*_\[\]{}])", r"\\\1", esc(text))
 
 
 def context_label(context: str) -> str:
