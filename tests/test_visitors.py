@@ -219,3 +219,18 @@ def test_a_fiche_shows_where_it_sits_how_fresh_it_is_and_what_it_cites(
                 assert shown is not None and titles[number.group(1)] in shown.get_text(), slug
                 cited += 1
     assert cited
+
+
+def test_staff_pages_sit_in_their_own_section(built_example: tuple[Project, BuildReport]) -> None:
+    """The writing guide and the field reference are under « Contribuer », not beside search."""
+    project, _ = built_example
+    primary = _document(project, "").select_one("nav.md-nav--primary > ul")
+    sections = {
+        " ".join(li.find(["label", "a"]).get_text().split()): li
+        for li in primary.find_all("li", recursive=False)
+    }
+    staff = sections.pop("Contribuer")
+    inside = {" ".join(a.get_text().split()) for a in staff.select("a")}
+    assert {"Guide de rédaction", "Référence des champs"} <= inside
+    outside = {" ".join(a.get_text().split()) for li in sections.values() for a in li.select("a")}
+    assert not outside & inside, outside & inside

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import markupsafe
+import yaml
 
 from . import publish
 from .check import CheckResult
 from .fiches import split_front_matter
-from .files import CopyError, copy_tree, read_text, write_text
+from .files import CopyError, copy_tree, published_files, read_text, write_text
 from .harden import Policy, harden_site, new_secret
 from .history import last_changes
 from .htmlpolicy import wrap_body
@@ -213,23 +214,40 @@ def _mark_bodies(docs: Path, secret: str) -> None:
         write_text(path, front + wrap_body(body, secret) + "\n")
 
 
-def _user_pages(project: Project, site: Site) -> list[str]:
-    """The hand-written pages of docs/ (not the home), for the end of the navigation."""
-    if not project.docs_dir.is_dir():
-        return []
-    generated = {page.path for page in site.pages}
-    return sorted(
-        path.relative_to(project.docs_dir).as_posix()
-        for path in project.docs_dir.rglob("*.md")
-        if not any(part.startswith(".") for part in path.relative_to(project.docs_dir).parts)
-        and path.relative_to(project.docs_dir).as_posix() not in generated | {HOME}
-    )
+CONTRIBUTE_SECTION = "Contribuer"
+CONTRIBUTE_KEY = "contribuer"  # « contribuer: true » in a page's front matter
+
+
+def _user_pages(project: Project, site: Site) -> tuple[list[str], list[str]]:
+    """The hand-written pages of docs/ (not the home): for the public, and for staff.
+
+    A page whose front matter says ``contribuer: true`` (the writing guide…) goes to the
+    « Contribuer » section, apart from what visitors browse.
+    """
+    generated = {page.path for page in site.pages} | {HOME}
+    public: list[str] = []
+    staff: list[str] = []
+    for path in published_files(project.docs_dir):
+        relative = path.relative_to(project.docs_dir).as_posix()
+        if path.suffix == ".md" and relative not in generated:
+            (staff if _for_staff(path) else public).append(relative)
+    return sorted(public), sorted(staff)
+
+
+def _for_staff(path: Path) -> bool:
+    front, _body, _line = split_front_matter(path.read_text(encoding="utf-8"))
+    try:
+        meta = yaml.safe_load(front.strip().strip("-")) if front else None
+    except yaml.YAMLError:
+        return False
+    return isinstance(meta, dict) and meta.get(CONTRIBUTE_KEY) is True
 
 
 def _write_config(project: Project, site: Site, staging: Path) -> Path:
     """The staged mkdocs.yml: the project's settings plus the generated navigation."""
     generated_dirs = sorted({page.path.split("/")[0] for page in site.pages if "/" in page.path})
-    nav = [*site.nav, *_user_pages(project, site), *site.staff_pages]
+    public, staff = _user_pages(project, site)
+    nav = [*site.nav, *public, {CONTRIBUTE_SECTION: [*staff, *site.staff_pages]}]
     try:
         return write_site_config(
             project.mkdocs_path, staging, nav, [f"/{d}/" for d in generated_dirs]

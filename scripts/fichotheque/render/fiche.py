@@ -38,9 +38,10 @@ from .html import (
 # fiche never uses); its acronyms and their expansions are indexed from .fiche-index.
 SECTION = "fiche-section"
 NOT_INDEXED = (
-    ".fil-ariane", ".fiche-verification", ".fiche-reference-titre", ".fiche-brouillon", ".fiche-meta", ".fiche-categories", f".{SECTION}", ".fiche-ressources",
-    ".fiche-sources", ".fiche-sigles", ".fiche-liste", ".fiches-proches-explication",
-    ".fiche-voisines", ".headerlink",
+    ".fil-ariane", ".fiche-verification", ".fiche-reference-titre", ".fiche-brouillon",
+    ".fiche-meta", ".fiche-categories", f".{SECTION}", ".fiche-ressources", ".fiche-sources",
+    ".fiche-sigles", ".fiche-liste", ".fiches-proches-explication", ".fiche-voisines",
+    ".headerlink",
 )  # fmt: skip
 
 
