@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,54 @@ def test_staff_pages_sit_in_their_own_section(built_example: tuple[Project, Buil
     assert {"Guide de rédaction", "Référence des champs"} <= inside
     outside = {" ".join(a.get_text().split()) for li in sections.values() for a in li.select("a")}
     assert not outside & inside, outside & inside
+
+
+def test_the_glossary_has_an_index_and_lands_clear_of_the_header(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Every letter of the A–Z index leads to a term; a linked meaning shows below the header."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server + "glossaire/")
+    letters = page.locator("nav.glossaire-index a").evaluate_all(
+        "links => links.map(a => [a.textContent, a.hash])"
+    )
+    terms = page.locator("dl.glossaire > dt").all_inner_texts()
+    firsts = {unicodedata.normalize("NFKD", t.strip())[0].upper() for t in terms}
+    assert [letter for letter, _ in letters] == sorted(c if c.isalpha() else "#" for c in firsts)
+    for _letter, anchor in letters:
+        assert page.locator(anchor).count() == 1, anchor
+    meaning = page.locator("dl.glossaire > dd[id]").nth(-1).get_attribute("id")
+    page.goto(server + f"glossaire/#{meaning}")
+    page.wait_for_timeout(300)
+    header = page.locator(".md-header").bounding_box()
+    target = page.locator(f"[id='{meaning}']").bounding_box()
+    page.close()
+    assert header and target and target["y"] >= header["y"] + header["height"], (header, target)
+
+
+def test_without_javascript_the_search_page_offers_a_way_instead_of_a_dead_form(  # type: ignore[no-untyped-def]
+    browser,  # noqa: F811
+    server: str,  # noqa: F811
+) -> None:
+    """The form, which needs JavaScript, is hidden; the message links to the categories."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "recherche/")
+    assert not page.locator("form#recherche").is_visible()
+    message = page.locator(".recherche-sans-js")
+    assert message.is_visible() and message.locator("a").count() >= 2
+    context.close()
+    page = browser.new_page()
+    page.goto(server + "recherche/")
+    assert page.locator("form#recherche").is_visible()
+    page.close()
+
+
+def test_filter_checkboxes_are_big_enough_to_hit(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """On a phone, each filter checkbox is a target of at least 24 × 24 px."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "recherche/")
+    page.wait_for_load_state("networkidle")
+    sizes = page.locator("form#recherche input[type=checkbox]").evaluate_all(
+        "boxes => boxes.map(b => b.getBoundingClientRect()).map(r => [r.width, r.height])"
+    )
+    page.close()
+    assert sizes and all(w >= 24 and h >= 24 for w, h in sizes), sizes[:5]

@@ -6,6 +6,7 @@
   "use strict";
   var form = document.getElementById("recherche");
   if (!form) { return; }
+  form.hidden = false;  // without JavaScript the form would do nothing: it stays hidden
   var status = document.getElementById("recherche-etat");
   var list = document.getElementById("recherche-resultats");
   var query = document.getElementById("recherche-q");
