@@ -19,6 +19,7 @@ from .html import (
 from .search import search_link
 
 LATEST_ON_HOME = 5
+TERMS_ON_HOME = 8  # per facet: the most used, then a link to all of them
 
 
 def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
@@ -68,6 +69,29 @@ def _facet_terms(page: str, catalogue: Catalogue, facet: Facet, level: int) -> s
         f"<h{level}>{esc(group.label)}</h{level}>\n{_term_counts(page, catalogue, facet, group)}"
         for group in facet.groups
     )
+
+
+def _top_terms(catalogue: Catalogue, facet: Facet) -> str:
+    """A facet on the home page: its most used terms, then a link to all of them."""
+    counted = sorted(
+        ((len(catalogue.fiches_with(facet, term)), term) for term in facet.terms),
+        key=lambda pair: -pair[0],
+    )
+    used = [(n, term) for n, term in counted if n]
+    items = "".join(
+        f'<li><a href="{href(HOME, term_path(facet, term))}">{esc(term.label)}</a> '
+        f'<span class="terme-nombre">({count_fiches(n)})</span></li>'
+        for n, term in used[:TERMS_ON_HOME]
+    )
+    more = len(facet.terms) - min(len(used), TERMS_ON_HOME)
+    link = (
+        f'<p class="facette-suite"><a href="{href(HOME, facet_path(facet))}">Voir '
+        f"{'les ' + str(more) + ' autres termes' if more > 1 else 'l’autre terme'} de « "
+        f"{esc(facet.label)} »</a></p>"
+        if more
+        else ""
+    )
+    return f'<ul class="facette-termes">{items}</ul>{link}'
 
 
 def render_facet(catalogue: Catalogue, facet: Facet) -> Page:
@@ -133,7 +157,7 @@ def render_home(catalogue: Catalogue, intro: str) -> Page:
     ]
     for facet in catalogue.taxonomy.facets:
         parts.append(f'<h3><a href="{href(HOME, facet_path(facet))}">{esc(facet.label)}</a></h3>')
-        parts.append(_facet_terms(HOME, catalogue, facet, 4))
+        parts.append(_top_terms(catalogue, facet))
     parts.append("## Dernières fiches")
     parts.append(fiche_list(HOME, list(catalogue.fiches[:LATEST_ON_HOME])))
     return Page(HOME, "Accueil", "", "\n\n".join(parts))
