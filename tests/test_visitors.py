@@ -355,3 +355,20 @@ def test_a_facet_of_170_terms_keeps_the_home_page_short(  # type: ignore[no-unty
         httpd.shutdown()
         httpd.server_close()
     assert height < 4000, height
+
+
+def test_from_the_last_filter_one_tab_leads_to_the_results(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """After the filters, « Aller aux résultats » takes the keyboard straight to the results."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server + "recherche/?q=emploi")
+    page.locator("#recherche-resultats li").first.wait_for()
+    page.locator("form#recherche input[type=checkbox]").last.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller aux résultats"
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#recherche-resultats'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('#recherche-resultats')")
+    box = page.locator("#recherche-resultats li").first.bounding_box()
+    page.close()
+    assert box is not None and 0 <= box["y"] < 800, box
