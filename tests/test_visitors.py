@@ -372,3 +372,16 @@ def test_from_the_last_filter_one_tab_leads_to_the_results(browser, server: str)
     box = page.locator("#recherche-resultats li").first.bounding_box()
     page.close()
     assert box is not None and 0 <= box["y"] < 800, box
+
+
+def test_the_breadcrumb_reads_on_one_line_aligned_with_the_title(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """On a phone, « Accueil › Toutes les fiches » sits on one line, flush with the title."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "fiches/2007-plans-locaux-integration/")
+    items = page.locator("nav.fil-ariane li").evaluate_all(
+        "items => items.map(i => [i.getBoundingClientRect().top, i.getBoundingClientRect().left])"
+    )
+    title = page.locator("article h1").bounding_box()
+    page.close()
+    assert len({round(top) for top, _ in items}) == 1, items
+    assert title is not None and abs(items[0][1] - title["x"]) < 2, (items, title)
