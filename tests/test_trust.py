@@ -304,34 +304,24 @@ def test_the_documented_server_header_keeps_every_page_working(  # type: ignore[
     built_example: tuple[Project, BuildReport],
 ) -> None:
     """With the README's header on top of each page's meta, nothing is blocked or broken."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from test_browser import _QuietHandler, serving
 
     header = documented_header()
 
-    class WithHeader(SimpleHTTPRequestHandler):
+    class WithHeader(_QuietHandler):
         def end_headers(self) -> None:
             self.send_header("Content-Security-Policy", header)
             super().end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
     project, _ = built_example
-    handler = functools.partial(WithHeader, directory=str(project.site_dir))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    context = browser.new_context()
-    context.add_init_script(CSP_WATCH)
-    page = context.new_page()
-    try:
-        assert violations_on_every_kind(page, address) == {}
-    finally:
-        context.close()
-        httpd.shutdown()
-        httpd.server_close()
+    with serving(project.site_dir, WithHeader) as address:
+        context = browser.new_context()
+        context.add_init_script(CSP_WATCH)
+        page = context.new_page()
+        try:
+            assert violations_on_every_kind(page, address) == {}
+        finally:
+            context.close()
 
 
 def test_attribute_lists_set_only_ids_and_classes() -> None:

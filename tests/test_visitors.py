@@ -326,14 +326,10 @@ def test_a_facet_of_170_terms_keeps_the_home_page_short(  # type: ignore[no-unty
     tmp_path: Path,
 ) -> None:
     """The home lists each facet's most used terms and links to the rest: under 4,000 px."""
-    import functools
-    import threading
-    from http.server import ThreadingHTTPServer
-
     from fichotheque.check import check_project
     from fichotheque.engine import build_site
     from fichotheque.render.listings import TERMS_ON_HOME
-    from test_browser import _QuietHandler
+    from test_browser import serving
 
     project = _wide_base(tmp_path / "large")
     build_site(project, check_project(project), project.site_dir)
@@ -343,17 +339,11 @@ def test_a_facet_of_170_terms_keeps_the_home_page_short(  # type: ignore[no-unty
     more = block.find_next_sibling("p", class_="facette-suite")
     assert len(shown) == TERMS_ON_HOME and more is not None
     assert f"les {170 - TERMS_ON_HOME} autres" in more.get_text()
-    handler = functools.partial(_QuietHandler, directory=str(project.site_dir))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/")
+    with serving(project.site_dir) as address:
+        page.goto(address)
         height = page.evaluate("document.documentElement.scrollHeight")
-    finally:
-        page.close()
-        httpd.shutdown()
-        httpd.server_close()
+    page.close()
     assert height < 4000, height
 
 
