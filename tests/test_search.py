@@ -15,21 +15,31 @@ from test_site import fiche_text
 pytestmark = pytest.mark.browser
 
 
+CARDS = "#recherche-resultats > li"
+RESULT_LINKS = f"{CARDS} h3 a"
+
+
+def settled(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page has shown the outcome of what it was asked."""
+    page.wait_for_selector("form#recherche[data-etat=pret]", state="attached")
+
+
+def ranked(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The slugs of the fiches shown, in their order."""
+    links = page.locator(RESULT_LINKS).evaluate_all("a => a.map(x => x.href)")
+    return [Path(urlsplit(link).path).name for link in links]
+
+
 def results(page, address: str) -> set[str]:  # type: ignore[no-untyped-def]
-    """Open a search address and return the slugs of the fiches found."""
+    """Open a search address and return the slugs of all the fiches found."""
     page.goto(address)
-    page.wait_for_function(
-        "() => /trouvée|Aucun résultat/.test(document.getElementById('recherche-etat').textContent)"
-    )
+    settled(page)
     more = page.locator("#recherche-plus")
     while more.count():
-        shown = page.locator("#recherche-resultats li").count()
+        shown = page.locator(CARDS).count()
         more.click()
-        page.wait_for_function(
-            f"() => document.querySelectorAll('#recherche-resultats li').length > {shown}"
-        )
-    links = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
-    return {Path(urlsplit(link).path).name for link in links}
+        page.wait_for_function(f"() => document.querySelectorAll('{CARDS}').length > {shown}")
+    return set(ranked(page))
 
 
 def carrying(facet: str, term: str) -> set[str]:
@@ -53,7 +63,7 @@ def test_theme_filter_keeps_exactly_the_matches_carrying_the_theme(browser, serv
     page = browser.new_page()
     found = results(page, server + "recherche/?q=emploi")
     assert found
-    page.get_by_label("Logement").check()
+    page.get_by_role("checkbox", name=re.compile("^Logement ")).check()
     page.wait_for_url("**thematiques=logement**")
     filtered = results(page, page.url)
     assert filtered == found & carrying("thematiques", "logement")
@@ -93,7 +103,7 @@ def test_address_keeps_the_search_and_restores_it(browser, server: str) -> None:
     page = browser.new_page()
     page.goto(server + "recherche/")
     page.get_by_label("Mots recherchés").fill("réseau")
-    page.get_by_label("Accompagnement").check()
+    page.get_by_role("checkbox", name=re.compile("^Accompagnement ")).check()
     page.wait_for_url("**axes=accompagnement**")
     params = parse_qs(urlsplit(page.url).query)
     assert params["q"] == ["réseau"] and params["axes"] == ["accompagnement"]
@@ -102,10 +112,10 @@ def test_address_keeps_the_search_and_restores_it(browser, server: str) -> None:
     again = results(other, page.url)
     assert again == first
     assert other.get_by_label("Mots recherchés").input_value() == "réseau"
-    assert other.get_by_label("Accompagnement").is_checked()
+    assert other.get_by_role("checkbox", name=re.compile("^Accompagnement ")).is_checked()
     page.go_back()
     page.wait_for_function("() => !location.search.includes('axes=')")
-    assert not page.get_by_label("Accompagnement").is_checked()
+    assert not page.get_by_role("checkbox", name=re.compile("^Accompagnement ")).is_checked()
     page.close()
     other.close()
 
@@ -117,7 +127,7 @@ def test_term_page_links_to_the_pre_filtered_search(browser, server: str) -> Non
     page.get_by_role("link", name="Rechercher dans ces fiches").click()
     page.wait_for_url("**recherche/?axes=interpellation")
     assert results(page, page.url) == carrying("axes", "interpellation")
-    assert page.get_by_label("Interpellation").is_checked()
+    assert page.get_by_role("checkbox", name=re.compile("^Interpellation ")).is_checked()
     page.close()
 
 
@@ -132,7 +142,7 @@ def test_no_result_offers_a_way_out(browser, server: str) -> None:  # type: igno
         )
         == set()
     )
-    assert "Aucun résultat" in page.locator("#recherche-etat").inner_text()
+    assert page.locator("#recherche-titre").inner_text() == "Aucune fiche pour « logement »"
     page.get_by_role("button", name="Retirer les filtres").click()
     page.wait_for_function("() => !location.search.includes('pays=')")
     assert results(page, page.url)
@@ -150,15 +160,33 @@ def test_home_search_box_leads_to_results(browser, server: str) -> None:  # type
     page.close()
 
 
-def test_without_words_the_page_browses_the_whole_collection(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    """With no query and no filter, every published fiche is listed, ten at a time."""
+def test_filters_alone_list_their_fiches_newest_first(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """With no words, a theme lists every fiche carrying it, ten at a time, newest first."""
+    page = browser.new_page()
+    expected = carrying("thematiques", "logement")
+    assert results(page, server + "recherche/?thematiques=logement") == expected
+    page.goto(server + "recherche/?thematiques=logement")
+    settled(page)
+    assert page.locator(CARDS).count() == min(10, len(expected))
+    starts = [str(published_front_matter()[slug]["date"])[:4] for slug in ranked(page)]
+    assert starts == sorted(starts, reverse=True)
+    assert (
+        page.locator("#recherche-titre").inner_text() == f"{len(expected)} fiches pour ces filtres"
+    )
+    page.close()
+
+
+def test_with_nothing_asked_the_page_invites_a_search(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """No words, no filter: no result list, an invitation, and the whole collection's counts."""
     page = browser.new_page()
     page.goto(server + "recherche/")
-    page.wait_for_function(
-        "() => /trouvée/.test(document.getElementById('recherche-etat').textContent)"
-    )
-    assert page.locator("#recherche-resultats li").count() == min(10, len(published_front_matter()))
-    assert results(page, server + "recherche/") == set(published_front_matter())
+    settled(page)
+    assert page.locator(CARDS).count() == 0
+    assert "Tapez des mots" in page.locator(".recherche-explication").inner_text()
+    count = page.locator("label[for='f-thematiques-logement'] [data-compte]").inner_text()
+    assert count == f"({len(carrying('thematiques', 'logement'))})"
+    page.get_by_role("link", name="la liste de toutes les fiches").click()
+    assert page.locator("h1").inner_text() == "Toutes les fiches"
     page.close()
 
 
@@ -194,9 +222,8 @@ def test_sort_by_date_and_counts_follow_the_query(browser, server: str) -> None:
     """Sorting by date orders results newest first; each box shows how many results it keeps."""
     page = browser.new_page()
     found = results(page, server + "recherche/?q=emploi&tri=date")
-    dates = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
     fiches = published_front_matter()
-    starts = [str(fiches[Path(urlsplit(d).path).name]["date"])[:4] for d in dates]
+    starts = [str(fiches[slug]["date"])[:4] for slug in ranked(page)]
     assert starts == sorted(starts, reverse=True)
     count = page.locator("label[for='f-thematiques-logement'] [data-compte]").inner_text()
     assert count == f"({len(found & carrying('thematiques', 'logement'))})"
@@ -223,8 +250,7 @@ def test_only_the_fiche_itself_is_matched_and_quoted(browser, server: str) -> No
     """« logement » ranks first the fiches tagged or written about it; excerpts quote no block."""
     page = browser.new_page()
     results(page, server + "recherche/?q=logement")
-    links = page.locator("#recherche-resultats li h2 a").evaluate_all("a => a.map(x => x.href)")
-    ranked = [Path(urlsplit(link).path).name for link in links]
+    order = ranked(page)
     excerpts = page.locator(".recherche-extrait").all_inner_texts()
     page.close()
     about = carrying("thematiques", "logement") | {
@@ -233,5 +259,5 @@ def test_only_the_fiche_itself_is_matched_and_quoted(browser, server: str) -> No
         if re.search(r"\blogements?\b", fiche_text(slug), re.IGNORECASE)
     }
     # French stemming may add a word of the same stem (« logique »), never before these.
-    assert set(ranked[: len(about)]) == about, ranked
+    assert set(order[: len(about)]) == about, order
     assert not [e for e in excerpts if any(word in e for word in GENERATED_WORDS)], excerpts

@@ -31,6 +31,7 @@ from .html import (
     term_path,
     time_tag,
 )
+from .search import EVERY_FICHE
 
 # What the search leaves out of a fiche page: everything but its title, its summary and
 # its body. Pagefind reads these selectors (engine.py); headings of generated sections
@@ -169,8 +170,11 @@ def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ..
     marks += [
         f'<span data-pagefind-meta="date:{esc(fiche.period.french())}"></span>',
         f'<span data-pagefind-sort="date:{fiche.period.start.first_day.isoformat()}"></span>',
+        f'<span data-pagefind-meta="organisation:{esc(fiche.organisation)}"></span>',
     ]
-    words = " ".join(f"{esc(m.term)} {esc(m.expansion)}" for m in meanings if m.expansion)
+    words = " ".join(
+        [EVERY_FICHE] + [f"{esc(m.term)} {esc(m.expansion)}" for m in meanings if m.expansion]
+    )
     return '<div class="fiche-index" hidden>' + "".join(marks) + words + "</div>"
 
 

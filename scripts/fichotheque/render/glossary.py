@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from ..fiches import Fiche
+from ..glossary import Entry, Meaning
 from ..model import Catalogue
 from ..routes import GLOSSARY
 from ..text import fold
-from .html import Page, context_label, esc, fiche_path, href
+from .html import Page, context_label, count_fiches, esc, fiche_path, href
 
 
 def _letter(term: str) -> str:
     """The letter a term is filed under: « Égalité » under E, « 3D » under #."""
     first = fold(term)[:1].upper()
     return first if first.isalpha() else "#"
+
+
+def entry_keys(entry: Entry) -> str:
+    """What finds an entry, folded: the term, then each expansion (« pli plan local … »)."""
+    forms = [entry.term, *(m.expansion for m in entry.meanings if m.expansion)]
+    return "|".join(fold(form) for form in forms)
 
 
 def _alphabet(letters: list[str]) -> str:
@@ -22,36 +30,67 @@ def _alphabet(letters: list[str]) -> str:
     return f'<nav class="glossaire-index" aria-label="Index alphabétique">{links}</nav>\n\n'
 
 
+USERS_SHOWN = 5  # fiches named under a meaning; the others are one click further
+
+
+def meaning_text(page: str, catalogue: Catalogue, meaning: Meaning, *, more_at: str = "") -> str:
+    """A meaning: its expansion, its context, its definition and the fiches that use it.
+
+    Past ``USERS_SHOWN`` fiches, the rest are folded away, or linked at ``more_at``.
+    """
+    text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
+    text += context_label(meaning.context)
+    if meaning.definition:
+        text += (" — " if text else "") + esc(meaning.definition)
+    users = catalogue.fiches_using(meaning)
+    if not users:
+        return text
+
+    def links(fiches: list[Fiche]) -> str:
+        return ", ".join(
+            f'<a href="{href(page, fiche_path(f))}">{esc(f.title)}</a>' for f in fiches
+        )
+
+    shown, rest = users[:USERS_SHOWN], users[USERS_SHOWN:]
+    text += f'<br><span class="glossaire-fiches">Employé dans : {links(shown)}'
+    if rest and more_at:
+        text += f' et <a href="{more_at}">{count_fiches(len(rest))} de plus</a>'
+    text += "</span>"
+    if rest and not more_at:
+        text += (
+            f'<details class="glossaire-suite"><summary>et {count_fiches(len(rest))} de plus'
+            f"</summary>{links(rest)}</details>"
+        )
+    return text
+
+
 def render_glossary(catalogue: Catalogue) -> Page:
     """Every acronym and jargon word with its meanings and the fiches that use each one."""
     items: list[str] = []
     letters: list[str] = []
     entries = sorted(catalogue.glossary.entries, key=lambda e: e.term.casefold())
     for entry in entries:
-        meanings = []
-        for meaning in entry.meanings:
-            text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
-            text += context_label(meaning.context)
-            if meaning.definition:
-                text += (" — " if text else "") + esc(meaning.definition)
-            users = catalogue.fiches_using(meaning)
-            if users:
-                links = ", ".join(
-                    f'<a href="{href(GLOSSARY, fiche_path(f))}">{esc(f.title)}</a>' for f in users
-                )
-                text += f'<br><span class="glossaire-fiches">Employé dans : {links}</span>'
-            meanings.append(f'<dd id="{esc(meaning.id)}">{text}</dd>')
+        meanings = [
+            f'<dd id="{esc(meaning.id)}">{meaning_text(GLOSSARY, catalogue, meaning)}</dd>'
+            for meaning in entry.meanings
+        ]
         letter = _letter(entry.term)
         anchor = ""
         if letter not in letters:
             letters.append(letter)
             anchor = f' id="lettre-{esc(letter.lower())}"'
-        items.append(f"<dt{anchor}><abbr>{esc(entry.term)}</abbr></dt>" + "".join(meanings))
+        items.append(
+            f'<div class="glossaire-entree" data-cles="{esc(entry_keys(entry))}">'
+            f"<dt{anchor}><abbr>{esc(entry.term)}</abbr></dt>" + "".join(meanings) + "</div>"
+        )
     body = (
         "<h1>Glossaire</h1>\n\n<p>Les sigles et le vocabulaire employés dans les fiches, "
         "avec leur sens et les fiches qui les emploient. Un même sigle peut avoir plusieurs "
         f"sens selon le pays ou la région.</p>\n\n<p>{len(entries)} entrées.</p>\n\n"
         + _alphabet(letters)
+        + '<p class="glossaire-filtre" hidden><label for="glossaire-filtre">Filtrer le glossaire'
+        '</label> <input type="search" id="glossaire-filtre" autocomplete="off"> '
+        '<span id="glossaire-compte" role="status"></span></p>\n\n'
         + '<dl class="glossaire">'
         + "".join(items)
         + "</dl>"

@@ -67,6 +67,7 @@ class Page:
     description: str
     body: str
     indexed: bool = False  # a fiche: the search indexes its content (see theme/main.html)
+    hide: tuple[str, ...] = ()  # Material's sidebars to leave out: "navigation", "toc"
 
     def text(self) -> str:
         """The page file: front matter with escaped strings, then the body."""
@@ -75,6 +76,8 @@ class Page:
             meta["description"] = esc(self.description)
         if self.indexed:
             meta["recherche"] = True
+        if self.hide:
+            meta["hide"] = list(self.hide)
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**9)
         return f"---\n{front}---\n\n{self.body.rstrip()}\n"
 
