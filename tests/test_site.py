@@ -11,6 +11,7 @@ import yaml
 
 from conftest import REPO
 from fichotheque.engine import BuildReport
+from fichotheque.render.charts import BARS_SHOWN
 from fichotheque.project import Project
 from test_build import page, published_front_matter
 
@@ -128,15 +129,16 @@ def test_glossary_lists_every_entry_with_the_fiches_using_it(
     """The glossary shows every term, and each meaning links the fiches whose box cites it."""
     project, _ = built_example
     document = page(project.site_dir, "glossaire")
-    terms = [dt.get_text() for dt in document.select("dl.glossaire > dt")]
+    terms = [dt.get_text() for dt in document.select("dl.glossaire > div > dt")]
     assert sorted(terms) == sorted(glossary_data())
     cited: dict[str, set[str]] = {}
     for slug in published_front_matter():
         box = page(project.site_dir, f"fiches/{slug}").select_one("dl.fiche-sigles")
         for link in box.find_all("a") if box else []:
             cited.setdefault(urlsplit(link["href"]).fragment, set()).add(slug)
-    for meaning in document.select("dl.glossaire > dd"):
-        users = {Path(urlsplit(a["href"]).path).name for a in meaning.select(".glossaire-fiches a")}
+    for meaning in document.select("dl.glossaire > div > dd"):
+        links = meaning.select(".glossaire-fiches a, .glossaire-suite a")
+        users = {Path(urlsplit(a["href"]).path).name for a in links}
         assert users == cited.get(meaning["id"], set()), meaning["id"]
 
 
@@ -162,17 +164,21 @@ def test_chronology_lists_each_fiche_in_every_year_it_spans(
 def test_panorama_charts_have_their_numbers_as_tables(
     built_example: tuple[Project, BuildReport],
 ) -> None:
-    """Each chart is an SVG with a title and a data table whose counts match the term pages."""
+    """Each chart has a caption, its largest bars and a data table matching the term pages."""
     project, _ = built_example
     document = page(project.site_dir, "panorama")
     figures = document.select("figure.graphique")
     assert len(figures) >= 1 + len(taxonomy_terms_by_facet())
     for figure in figures:
-        svg = figure.find("svg")
-        assert svg["role"] == "img" and svg.find("title").get_text()
-        assert figure.select("table.panorama-donnees tbody tr")
+        assert figure.find("figcaption").get_text(strip=True)
+        data = figure.select("table.panorama-donnees tbody tr")
+        bars = figure.select("ul.graphique-barres > li")
+        assert data and 1 <= len(bars) <= len(data)
     for facet, terms in taxonomy_terms_by_facet().items():
         heading = document.find(id=f"facette-{facet}")
+        assert len(heading.find_next("ul", class_="graphique-barres").find_all("li")) <= min(
+            len(terms), BARS_SHOWN + 1
+        )
         table = heading.find_next("table", class_="panorama-donnees")
         counts = {row.th.get_text(): int(row.td.get_text()) for row in table.tbody.find_all("tr")}
         for slug, label in terms:

@@ -1,8 +1,8 @@
 # ruff: noqa: E501 - SVG and HTML templates read better unwrapped.
-"""The « Panorama »: charts drawn at build time as SVG, each with its data as a table.
+"""The « Panorama »: charts drawn at build time, each with its data as a table.
 
-No script and no third party: the charts are plain SVG inside the page, coloured by
-the theme's own variables so that they follow the light and dark schemes.
+No script and no third party: the charts are HTML lists with SVG bars, coloured by the
+theme's own variables so that they follow the light and dark schemes.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Catalogue
-from ..routes import PANORAMA
+from ..routes import DATA_PAGE, PANORAMA
 from ..taxonomy import Facet
 from .html import Page, esc, href, term_path
 
-BAR = 22
-LABEL_WIDTH = 260
-CHART_WIDTH = 640
+BARS_SHOWN = 12  # per chart, the largest; the others add up to one « Autres » bar
+MATRIX_SHOWN = (12, 8)  # rows and columns of the cross table, the most used terms
 
 
 def _table(caption: str, header: tuple[str, str], rows: list[tuple[str, int]]) -> str:
@@ -30,49 +29,40 @@ def _table(caption: str, header: tuple[str, str], rows: list[tuple[str, int]]) -
     )
 
 
-def horizontal_bars(ident: str, title: str, rows: list[tuple[str, int]]) -> str:
-    """A horizontal bar chart; ``rows`` hold an escaped label and a count."""
+def _bars(rows: list[tuple[str, int]]) -> str:
+    """Bars as HTML: the labels and numbers are text at the page's size, on any screen.
+
+    Each bar is an SVG rectangle sized by an attribute, which the CSP allows (a style
+    attribute it would refuse)."""
     top = max((value for _, value in rows), default=0) or 1
-    height = BAR * len(rows) + 10
-    scale = (CHART_WIDTH - LABEL_WIDTH - 50) / top
-    bars = []
-    for index, (label, value) in enumerate(rows):
-        y = index * BAR + 5
-        bars.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 15}" text-anchor="end">{label}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{value * scale:.1f}" height="{BAR - 6}"/>'
-            f'<text x="{LABEL_WIDTH + value * scale + 6:.1f}" y="{y + 15}">{value}</text>'
-        )
-    return (
-        f'<figure class="graphique"><svg role="img" aria-labelledby="{ident}-titre" '
-        f'viewBox="0 0 {CHART_WIDTH} {height}" width="100%"><title id="{ident}-titre">'
-        f"{esc(title)}</title>{''.join(bars)}</svg>"
-        f"<figcaption>{esc(title)}</figcaption>{_table(title, ('Catégorie', 'Fiches'), rows)}</figure>"
+    items = "".join(
+        f'<li><span class="graphique-libelle">{label}</span><span class="graphique-barre">'
+        f'<svg aria-hidden="true" width="100%" height="100%"><rect width="{value / top * 100:.1f}%" height="100%"/></svg>'
+        f'</span><span class="graphique-valeur">{value}</span></li>'
+        for label, value in rows
     )
+    return f'<ul class="graphique-barres">{items}</ul>'
+
+
+def horizontal_bars(ident: str, title: str, rows: list[tuple[str, int]]) -> str:
+    """A bar chart of the largest rows (« Autres » for the rest), then all of its data."""
+    ranked = sorted(rows, key=lambda row: -row[1])
+    shown = ranked if len(ranked) <= BARS_SHOWN + 1 else ranked[:BARS_SHOWN]
+    if len(shown) < len(ranked):
+        others = ranked[BARS_SHOWN:]
+        shown = [*shown, (f"Autres ({len(others)} termes)", sum(v for _, v in others))]
+    return _figure(ident, title, _bars(shown), _table(title, ("Catégorie", "Fiches"), rows))
 
 
 def vertical_bars(ident: str, title: str, rows: list[tuple[str, int]]) -> str:
-    """A column chart for a time series; every label is shown under its column."""
-    top = max((value for _, value in rows), default=0) or 1
-    width = max(CHART_WIDTH, 28 * len(rows))
-    step = width / max(len(rows), 1)
-    plot = 160
-    columns = []
-    for index, (label, value) in enumerate(rows):
-        x = index * step
-        h = value / top * plot
-        columns.append(
-            f'<rect x="{x + 3:.1f}" y="{plot - h + 20:.1f}" width="{step - 6:.1f}" height="{h:.1f}"/>'
-            f'<text x="{x + step / 2:.1f}" y="{plot - h + 15:.1f}" text-anchor="middle">'
-            f"{value or ''}</text>"
-            f'<text x="{x + step / 2:.1f}" y="{plot + 36}" text-anchor="middle" '
-            f'class="graphique-annee">{label}</text>'
-        )
+    """A time series, one bar per year in order, then its data."""
+    return _figure(ident, title, _bars(rows), _table(title, ("Année", "Fiches"), rows))
+
+
+def _figure(ident: str, title: str, chart: str, data: str) -> str:
     return (
-        f'<figure class="graphique"><svg role="img" aria-labelledby="{ident}-titre" '
-        f'viewBox="0 0 {width:.0f} {plot + 46}" width="100%"><title id="{ident}-titre">'
-        f"{esc(title)}</title>{''.join(columns)}</svg>"
-        f"<figcaption>{esc(title)}</figcaption>{_table(title, ('Année', 'Fiches'), rows)}</figure>"
+        f'<figure class="graphique" role="group" aria-labelledby="{ident}-titre">'
+        f'<figcaption id="{ident}-titre">{esc(title)}</figcaption>{chart}{data}</figure>'
     )
 
 
@@ -81,30 +71,45 @@ def _facet_rows(catalogue: Catalogue, facet: Facet) -> list[tuple[str, int]]:
 
 
 def matrix(catalogue: Catalogue, rows_facet: Facet, columns_facet: Facet) -> str:
-    """How many fiches carry both terms, for every pair: a table shaded by count."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for fiche in catalogue.fiches:
-        for a in fiche.terms_of(rows_facet.key):
-            for b in fiche.terms_of(columns_facet.key):
-                counts[(a, b)] += 1
-    top = max(counts.values(), default=0) or 1
-    head = "".join(
-        f'<th scope="col"><a href="{href(PANORAMA, term_path(columns_facet, t))}">{esc(t.label)}</a></th>'
-        for t in columns_facet.terms
+    """How many fiches carry both terms, for the most used terms: a table shaded by count.
+
+    Past ``MATRIX_SHOWN``, the other terms of each facet count together as « Autres »."""
+    fiches = catalogue.fiches
+
+    def axis(facet: Facet, limit: int) -> list[tuple[str, set[str]]]:
+        """The headers of the terms shown, each with its slugs; « Autres » with the rest."""
+        used = sorted(facet.terms, key=lambda t: -len(catalogue.fiches_with(facet, t)))
+        shown = used if len(used) <= limit + 1 else used[:limit]
+        cells = [(f'<a href="{href(PANORAMA, term_path(facet, t))}">{esc(t.label)}</a>', {t.slug})
+                 for t in shown]  # fmt: skip
+        rest = {t.slug for t in used[len(shown) :]}
+        if rest:
+            cells.append((f"Autres ({len(rest)} termes)", rest))
+        return cells
+
+    rows = axis(rows_facet, MATRIX_SHOWN[0])
+    columns = axis(columns_facet, MATRIX_SHOWN[1])
+
+    def count(row: set[str], column: set[str]) -> int:
+        return sum(
+            1
+            for f in fiches
+            if row & set(f.terms_of(rows_facet.key)) and column & set(f.terms_of(columns_facet.key))
+        )
+
+    counts = [[count(r, c) for _, c in columns] for _, r in rows]
+    top = max((n for line in counts for n in line), default=0) or 1
+    head = "".join(f'<th scope="col">{label}</th>' for label, _ in columns)
+    body = "".join(
+        f'<tr><th scope="row">{label}</th>'
+        + "".join(f'<td class="matrice-{round(n / top * 4)}">{n}</td>' for n in line)
+        + "</tr>"
+        for (label, _), line in zip(rows, counts, strict=True)
     )
-    body = []
-    for row in rows_facet.terms:
-        cells = []
-        for column in columns_facet.terms:
-            n = counts[(row.slug, column.slug)]
-            level = round(n / top * 4)
-            cells.append(f'<td class="matrice-{level}">{n}</td>')
-        link = f'<a href="{href(PANORAMA, term_path(rows_facet, row))}">{esc(row.label)}</a>'
-        body.append(f'<tr><th scope="row">{link}</th>{"".join(cells)}</tr>')
     caption = f"{esc(rows_facet.label)} × {esc(columns_facet.label)} : nombre de fiches"
     return (
         f'<div class="matrice-cadre"><table class="matrice"><caption>{caption}</caption>'
-        f"<thead><tr><td></td>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"<thead><tr><td></td>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
@@ -136,7 +141,10 @@ def render_panorama(catalogue: Catalogue) -> Page:
         parts += [
             "## Croisement des deux premières catégories",
             "<p>Combien de fiches portent à la fois un terme de la première catégorie de la "
-            "taxonomie (en ligne) et un terme de la seconde (en colonne).</p>",
+            "taxonomie (en ligne) et un terme de la seconde (en colonne). Seuls les termes les "
+            "plus employés ont leur ligne ou leur colonne ; les autres sont comptés ensemble. "
+            "Les données complètes sont dans les exports de la page "
+            f'<a href="{href(PANORAMA, DATA_PAGE)}">Données</a>.</p>',
             matrix(catalogue, multiple[0], multiple[1]),
         ]
     return Page(

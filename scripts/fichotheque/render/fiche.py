@@ -74,9 +74,11 @@ def _term_links(page: str, facet: Facet, slugs: tuple[str, ...]) -> str:
     """A facet's terms for one fiche, as links, under their group labels when grouped."""
 
     def links(terms: Iterable[Term]) -> str:
-        return ", ".join(
-            f'<a href="{href(page, term_path(facet, t))}">{esc(t.label)}</a>' for t in terms
+        items = "".join(
+            f'<li><a href="{href(page, term_path(facet, t))}">{esc(t.label)}</a></li>'
+            for t in terms
         )
+        return f'<ul class="fiche-puces">{items}</ul>'
 
     chosen = [t for t in facet.terms if t.slug in slugs]
     if not facet.groups:
@@ -87,7 +89,7 @@ def _term_links(page: str, facet: Facet, slugs: tuple[str, ...]) -> str:
         if in_group:
             label = f'<span class="fiche-groupe">{esc(group.label)} :</span>'
             parts.append(f"{label} {links(in_group)}")
-    return "<br>".join(parts)
+    return "".join(parts)
 
 
 def _size(path: Path) -> str:

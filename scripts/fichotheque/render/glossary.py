@@ -33,10 +33,17 @@ def _alphabet(letters: list[str]) -> str:
 USERS_SHOWN = 5  # fiches named under a meaning; the others are one click further
 
 
-def meaning_text(page: str, catalogue: Catalogue, meaning: Meaning, *, more_at: str = "") -> str:
+def meaning_text(
+    page: str,
+    catalogue: Catalogue,
+    meaning: Meaning,
+    *,
+    shown: int = USERS_SHOWN,
+    more_at: str = "",
+) -> str:
     """A meaning: its expansion, its context, its definition and the fiches that use it.
 
-    Past ``USERS_SHOWN`` fiches, the rest are folded away, or linked at ``more_at``.
+    Past ``shown`` fiches, the rest are folded away, or linked at ``more_at``.
     """
     text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
     text += context_label(meaning.context)
@@ -51,8 +58,13 @@ def meaning_text(page: str, catalogue: Catalogue, meaning: Meaning, *, more_at: 
             f'<a href="{href(page, fiche_path(f))}">{esc(f.title)}</a>' for f in fiches
         )
 
-    shown, rest = users[:USERS_SHOWN], users[USERS_SHOWN:]
-    text += f'<br><span class="glossaire-fiches">Employé dans : {links(shown)}'
+    first, rest = users[:shown], users[shown:]
+    if not first:
+        return text + (
+            f'<br><span class="glossaire-fiches"><a href="{more_at}">Employé dans '
+            f"{count_fiches(len(rest))}</a></span>"
+        )
+    text += f'<br><span class="glossaire-fiches">Employé dans : {links(first)}'
     if rest and more_at:
         text += f' et <a href="{more_at}">{count_fiches(len(rest))} de plus</a>'
     text += "</span>"

@@ -79,7 +79,7 @@ def _definitions(catalogue: Catalogue) -> str:
     entries = []
     for entry in sorted(catalogue.glossary.entries, key=lambda e: e.term.casefold()):
         meanings = "".join(
-            f"<li>{meaning_text(SEARCH, catalogue, m, more_at=href(SEARCH, GLOSSARY) + '#' + esc(m.id))}</li>"
+            f"<li>{meaning_text(SEARCH, catalogue, m, shown=0, more_at=href(SEARCH, GLOSSARY) + '#' + esc(m.id))}</li>"
             for m in entry.meanings
         )
         entries.append(

@@ -57,4 +57,23 @@
       });
     });
   });
+  // The glossary's filter box: typing keeps the entries whose term or expansion matches.
+  var glossaryFilter = document.getElementById("glossaire-filtre");
+  if (glossaryFilter) {
+    var fold = function (text) {
+      return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+        .replace(/[^a-z0-9]+/g, " ").trim();
+    };
+    var entries = Array.prototype.slice.call(document.querySelectorAll(".glossaire-entree"));
+    var counted = document.getElementById("glossaire-compte");
+    glossaryFilter.parentNode.hidden = false;
+    glossaryFilter.addEventListener("input", function () {
+      var wanted = fold(glossaryFilter.value);
+      var shown = entries.filter(function (entry) {
+        entry.hidden = !!wanted && entry.getAttribute("data-cles").indexOf(wanted) === -1;
+        return !entry.hidden;
+      }).length;
+      counted.textContent = wanted ? shown + (shown > 1 ? " entrées" : " entrée") : "";
+    });
+  }
 })();
