@@ -11,8 +11,8 @@ import yaml
 
 from conftest import REPO
 from fichotheque.engine import BuildReport
-from fichotheque.render.charts import BARS_SHOWN
 from fichotheque.project import Project
+from fichotheque.render.charts import BARS_SHOWN
 from test_build import page, published_front_matter
 
 
