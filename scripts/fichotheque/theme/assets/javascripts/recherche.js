@@ -72,8 +72,11 @@
     facets.forEach(function (facet) {
       (chosen[facet] || []).forEach(function (value) { params.append(facet, value); });
     });
-    if (from.value) { params.set("de", from.value); }
-    if (to.value) { params.set("a", to.value); }
+    // What was typed stays in the address, even when it is no year: the page explains it.
+    var first = from.value || from.getAttribute("data-brut");
+    var last = to.value || to.getAttribute("data-brut");
+    if (first) { params.set("de", first); }
+    if (last) { params.set("a", last); }
     if (sort.value) { params.set("tri", sort.value); }
     var address = location.pathname + (params.toString() ? "?" + params.toString() : "");
     if (address !== location.pathname + location.search) {
@@ -295,7 +298,7 @@
       explanation.appendChild(element("p", "Essayez un autre mot, ou moins de mots."));
     }
     all(".recherche-voir").forEach(function (b) {
-      b.textContent = count ? "Voir " + (count > 1 ? "les " + count + " résultats" : "le résultat") : "Voir les résultats";
+      b.textContent = count > 1 ? "Voir les " + count + " résultats" : count ? "Voir 1 résultat" : "Voir les résultats";
     });
   }
 
@@ -331,8 +334,14 @@
     explanation.appendChild(fix);
   }
 
+  var shownFor = null;  // the address whose results are on screen
+  var typing = null;  // the search waiting for the visitor to stop typing
+
   function run(push) {
     writeAddress(push);
+    // The same question twice (typing, then Enter) leaves the page, and the focus, alone.
+    if (pagefind && shownFor === location.search) { return; }
+    if (pagefind) { shownFor = location.search; }
     var asked = query.value.trim();
     // The tab, the history and a bookmark say what was searched.
     document.title = asked ? "« " + asked + " » – " + baseTitle : baseTitle;
@@ -458,8 +467,11 @@
   /* ---- Wiring. ---- */
 
   $(".recherche-effacer").addEventListener("click", clearFilters);
-  form.addEventListener("submit", function (event) { event.preventDefault(); run(true); });
-  var typing = null;
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(typing);
+    run(true);
+  });
   query.addEventListener("input", function () {
     clearTimeout(typing);
     typing = setTimeout(function () { run(false); }, 250);
