@@ -289,65 +289,6 @@ def test_filter_checkboxes_are_big_enough_to_hit(browser, server: str) -> None: 
     assert sizes and all(w >= 24 and h >= 24 for w, h in sizes), sizes[:5]
 
 
-def _wide_base(root: Path, terms: int = 170, fiches: int = 40) -> Project:
-    """The example with one more facet of ``terms`` terms and ``fiches`` fiches using them."""
-    import random
-
-    import frontmatter
-    import yaml
-
-    from conftest import copy_example
-
-    project = copy_example(root)
-    taxonomy = yaml.safe_load(project.taxonomy_path.read_text(encoding="utf-8"))
-    slugs = [f"quartier-{i:03d}" for i in range(terms)]
-    taxonomy["facettes"].append({
-        "cle": "quartiers", "libelle": "Quartiers", "description": "Une facette générée.",
-        "multiple": True, "obligatoire": False,
-        "termes": [
-            {"slug": s, "libelle": f"Quartier {i}", "description": f"Le quartier {i}."}
-            for i, s in enumerate(slugs)
-        ],
-    })  # fmt: skip
-    project.taxonomy_path.write_text(yaml.safe_dump(taxonomy, allow_unicode=True), "utf-8")
-    sources = sorted(project.fiches_dir.glob("*.md"))
-    pick = random.Random(7)
-    for index in range(fiches):
-        post = frontmatter.load(sources[index % len(sources)])
-        meta = {k: v for k, v in post.metadata.items() if k not in ("numero", "fiches_liees")}
-        meta["title"] = f"{meta['title']} ({index})"
-        meta["quartiers"] = pick.sample(slugs, 3)
-        text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + post.content
-        (project.fiches_dir / f"genere-{index:03d}.md").write_text(text + "\n", "utf-8")
-    return project
-
-
-def test_a_facet_of_170_terms_keeps_the_home_page_short(  # type: ignore[no-untyped-def]
-    browser,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    """The home lists each facet's most used terms and links to the rest: under 4,000 px."""
-    from fichotheque.check import check_project
-    from fichotheque.engine import build_site
-    from fichotheque.render.listings import TERMS_ON_HOME
-    from test_browser import serving
-
-    project = _wide_base(tmp_path / "large")
-    build_site(project, check_project(project), project.site_dir)
-    home = _document(project, "")
-    block = next(h for h in home.find_all("h3") if h.get_text(strip=True) == "Quartiers")
-    shown = block.find_next_sibling("ul").find_all("li")
-    more = block.find_next_sibling("p", class_="facette-suite")
-    assert len(shown) == TERMS_ON_HOME and more is not None
-    assert f"les {170 - TERMS_ON_HOME} autres" in more.get_text()
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    with serving(project.site_dir) as address:
-        page.goto(address)
-        height = page.evaluate("document.documentElement.scrollHeight")
-    page.close()
-    assert height < 4000, height
-
-
 def test_from_the_last_filter_one_tab_leads_to_the_results(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """After the filters, « Aller aux résultats » takes the keyboard straight to the results."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})

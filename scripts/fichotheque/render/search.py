@@ -40,7 +40,8 @@ def _box(facet: Facet, term: Term, shown: bool) -> str:
 def _facet_block(catalogue: Catalogue, facet: Facet) -> str:
     """A facet as a collapsible group of boxes: its most used terms first, then the rest."""
     used = sorted(facet.terms, key=lambda t: -len(catalogue.fiches_with(facet, t)))
-    shown = {t.slug for t in used[:TERMS_SHOWN]} if len(facet.terms) > TERMS_SHOWN else None
+    # Folding away fewer than five terms would only hide them.
+    shown = {t.slug for t in used[:TERMS_SHOWN]} if len(used) >= TERMS_SHOWN + 5 else None
 
     def boxes(terms: tuple[Term, ...]) -> str:
         items = "".join(_box(facet, t, shown is None or t.slug in shown) for t in terms)
