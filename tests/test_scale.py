@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 TERMS, FICHES = 170, 500
 SCREENS = {"bureau": (1280, 800), "telephone": (390, 844)}
+QUERIES = ["q=logement", "quartiers=quartier-007", "q=emploi&axes=accompagnement"]
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +38,13 @@ def _document(project: Project, url: str) -> BeautifulSoup:
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize(
-    "query", ["q=logement", "quartiers=quartier-007", "q=emploi&axes=accompagnement"]
-)
-def test_the_first_result_starts_within_the_first_screen(
-    browser, large, screen: str, query: str
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_first_result_starts_within_the_first_screen(  # type: ignore[no-untyped-def]
+    browser,  # noqa: F811
+    large,
+    screen: str,
+    query: str,
+) -> None:
     """Whatever the number of filters, results come first: the first card is in view."""
     _, address = large
     width, height = SCREENS[screen]
