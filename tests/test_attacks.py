@@ -370,7 +370,11 @@ AUDIT = (
   for (const el of all("[ping]")) { report(el, "ping", opening(el)); }
   for (const el of article ? all("*", article) : []) {
     const position = getComputedStyle(el).position, box = el.getBoundingClientRect();
-    if (position === "fixed" || position === "sticky") {
+    // The theme's own sticky first column of the catalogue and the cross table, which
+    // stays inside its scrolling frame, is the one exception.
+    const ownSticky = position === "sticky" && el.parentElement.firstElementChild === el &&
+      el.closest("table.catalogue[data-triable], table.matrice");
+    if ((position === "fixed" || position === "sticky") && !ownSticky) {
       report(el, "overlay", `position: ${position} on ${opening(el)}`, withText(el));
     } else if (position === "absolute" && box.width >= innerWidth && box.height >= innerHeight) {
       report(el, "overlay", `absolute, covers the window: ${opening(el)}`, withText(el));
