@@ -320,3 +320,27 @@ def test_the_breadcrumb_reads_on_one_line_aligned_with_the_title(browser, server
     page.close()
     assert len({round(top) for top, _ in items}) == 1, items
     assert title is not None and abs(items[0][1] - title["x"]) < 2, (items, title)
+
+
+def test_on_a_phone_tables_keep_whole_words_and_the_site_name_shows(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """At 390 px, no title of the catalogue wraps more lines than it has words; the site's
+    name is shown whole, not cut to « Fich… »."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    broken = {}
+    for url, selector in (("fiches/", "table.catalogue td a"), ("panorama/", "table.matrice a")):
+        page.goto(server + url)
+        broken.update(
+            page.locator(selector).evaluate_all(
+                "links => Object.fromEntries(links.map(a => [a.textContent,"
+                " [Math.round(a.getBoundingClientRect().height /"
+                " parseFloat(getComputedStyle(a).lineHeight)),"
+                " a.textContent.trim().split(/\\s+/).length]]).filter(([, [lines, words]]) =>"
+                " lines > words))"
+            )
+        )
+    name = page.locator(".md-header__topic .md-ellipsis").first.evaluate(
+        "e => [e.scrollWidth, e.clientWidth, e.textContent.trim()]"
+    )
+    page.close()
+    assert broken == {}
+    assert name[0] <= name[1], name
