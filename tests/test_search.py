@@ -261,3 +261,29 @@ def test_only_the_fiche_itself_is_matched_and_quoted(browser, server: str) -> No
     # French stemming may add a word of the same stem (« logique »), never before these.
     assert set(order[: len(about)]) == about, order
     assert not [e for e in excerpts if any(word in e for word in GENERATED_WORDS)], excerpts
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = text.split()
+    return {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+
+
+def test_expansions_find_fiches_but_are_never_quoted(browser, server: str, built_example) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """« FSE » finds fiches by their hidden expansions; no excerpt quotes those hidden words."""
+    from bs4 import BeautifulSoup
+
+    project, _ = built_example
+    page = browser.new_page()
+    found = results(page, server + "recherche/?q=FSE")
+    excerpts = page.locator(".recherche-extrait").all_inner_texts()
+    page.close()
+    hidden: set[tuple[str, ...]] = set()
+    for slug in found:
+        html = (project.site_dir / "fiches" / slug / "index.html").read_text("utf-8")
+        document = BeautifulSoup(html, "html.parser")
+        marks = document.select_one(".fiche-index")
+        words = marks.get_text(" ")
+        marks.decompose()
+        hidden |= _grams(words) - _grams(document.select_one("article").get_text(" "))
+    assert found and hidden and excerpts
+    assert not [e for e in excerpts if _grams(e) & hidden], excerpts

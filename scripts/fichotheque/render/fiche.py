@@ -31,7 +31,7 @@ from .html import (
     term_path,
     time_tag,
 )
-from .search import EVERY_FICHE
+from .search import EVERY_FICHE, HIDDEN_END
 
 # What the search leaves out of a fiche page: everything but its title, its summary and
 # its body. Pagefind reads these selectors (engine.py); headings of generated sections
@@ -175,7 +175,9 @@ def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ..
         f'<span data-pagefind-meta="organisation:{esc(fiche.organisation)}"></span>',
     ]
     words = " ".join(
-        [EVERY_FICHE] + [f"{esc(m.term)} {esc(m.expansion)}" for m in meanings if m.expansion]
+        [EVERY_FICHE]
+        + [f"{esc(m.term)} {esc(m.expansion)}" for m in meanings if m.expansion]
+        + [HIDDEN_END]
     )
     return '<div class="fiche-index" hidden>' + "".join(marks) + words + "</div>"
 

@@ -35,6 +35,7 @@
   var labels = {};
   boxes.forEach(function (box) { labels[box.name + ":" + box.value] = box.getAttribute("data-libelle"); });
   var EVERY_FICHE = form.getAttribute("data-toutes");
+  var HIDDEN_END = form.getAttribute("data-fin-cache");
   var FIRST = parseInt(form.getAttribute("data-debut"), 10);
   var LAST = parseInt(form.getAttribute("data-fin"), 10);
   var PAGE_SIZE = 10;  // results are fetched ten at a time: each one costs a download
@@ -230,6 +231,33 @@
 
   /* ---- Results: a heading, then cards ten at a time. ---- */
 
+  /* Thirty words around the first match, as Pagefind quotes them, but never from the
+     hidden words (the acronyms' expansions): they find a fiche, they are not its text.
+     Null when only hidden words matched: the card shows the summary instead. */
+  function excerpt(result) {
+    var words = (result.content || "").split(/[\r\n\s]+/g);
+    // Pagefind ends a block with a full stop: « qxj….».
+    var find = function (token) {
+      for (var i = 0; i < words.length; i++) { if (words[i].indexOf(token) === 0) { return i; } }
+      return -1;
+    };
+    var start = find(EVERY_FICHE);
+    var end = find(HIDDEN_END);
+    var hidden = function (i) { return start !== -1 && i >= start && i <= Math.max(end, start); };
+    var hits = (result.locations || []).filter(function (i) { return !hidden(i); });
+    if (!hits.length) { return null; }
+    var shown = [];
+    words.forEach(function (word, i) { if (!hidden(i)) { shown.push(i); } });
+    var at = shown.indexOf(hits[0]);
+    var first = Math.max(0, Math.min(at - 15, shown.length - 30));
+    var quote = element("p", "", "recherche-extrait");
+    shown.slice(first, first + 30).forEach(function (i, n) {
+      if (n) { quote.appendChild(document.createTextNode(" ")); }
+      quote.appendChild(hits.indexOf(i) !== -1 ? element("mark", words[i]) : document.createTextNode(words[i]));
+    });
+    return quote;
+  }
+
   function card(result, filtersOnly) {
     var item = element("li", "", "recherche-carte");
     var title = element("h3");
@@ -239,12 +267,11 @@
     item.appendChild(title);
     var when = [result.meta.date, result.meta.organisation].filter(Boolean).join(" · ");
     if (when) { item.appendChild(element("p", when, "recherche-date")); }
-    if (filtersOnly || !result.excerpt) {
-      if (result.meta.resume) { item.appendChild(element("p", result.meta.resume, "recherche-extrait")); }
-    } else {
-      var excerpt = element("p", "", "recherche-extrait");
-      excerpt.innerHTML = result.excerpt;  // Pagefind's excerpt: escaped text and <mark>
-      item.appendChild(excerpt);
+    var quoted = filtersOnly ? null : excerpt(result);
+    if (quoted) {
+      item.appendChild(quoted);
+    } else if (result.meta.resume) {
+      item.appendChild(element("p", result.meta.resume, "recherche-extrait"));
     }
     var terms = element("ul", "", "recherche-categories");
     facets.forEach(function (facet) {
