@@ -78,8 +78,10 @@ def test_a_shared_search_opens_the_same_in_a_fresh_browser(browser, server: str)
     ticked = []
     for facet in ("thematiques", "thematiques", "axes"):  # what the words leave available
         box = page.locator(f"input[name={facet}]:enabled:not(:checked) >> visible=true").first
+        value = box.get_attribute("value")
         ticked.append(box.get_attribute("data-libelle"))
         box.check()
+        page.wait_for_url(re.compile(f"{facet}={value}"))
         settled(page)
     address = page.url
     settled(page)
