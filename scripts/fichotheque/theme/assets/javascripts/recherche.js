@@ -171,12 +171,7 @@
       var button = element("button", text, "recherche-puce");
       button.type = "button";
       button.setAttribute("aria-label", "Retirer le filtre " + name);
-      button.addEventListener("click", function () {
-        remove();
-        run(true);
-        var left = all(".recherche-puces button");
-        (left[Math.min(focused < 0 ? 0 : focused, left.length - 1)] || heading).focus();
-      });
+      button.addEventListener("click", function () { remove(); run(true); });
       item.appendChild(button);
       chips.appendChild(item);
       count++;
@@ -195,9 +190,9 @@
     }
     active.hidden = count === 0;
     opener.textContent = count ? "Filtres (" + count + ")" : "Filtres";
-    if (focused >= 0) {
+    if (focused >= 0) {  // a chip was removed: the focus moves to its neighbour
       var buttons = all(".recherche-puces button");
-      (buttons[Math.min(focused, buttons.length - 1)] || $(".recherche-effacer")).focus();
+      (buttons[Math.min(focused, buttons.length - 1)] || heading).focus();
     }
   }
 
@@ -516,14 +511,18 @@
   explanation.textContent = "Chargement de la recherche…";
   var index = new URL(form.getAttribute("data-pagefind"), document.baseURI);
   var root = new URL(form.getAttribute("data-racine"), document.baseURI).pathname;
+  // Searches wait until Pagefind is ready, its filter index included: a search run
+  // earlier would come back without counts.
+  var loading = null;
   import(index.href).then(function (module) {
-    pagefind = module;
-    return pagefind.options({ baseUrl: root, excerptLength: 30 });
+    loading = module;
+    return loading.options({ baseUrl: root, excerptLength: 30 });
   }).then(function () {
     // The filter index alone: the counts of the whole collection, before any search.
-    return pagefind.filters();
+    return loading.filters();
   }).then(function (counts) {
     totals = counts;
+    pagefind = loading;
     run(false);
   }).catch(function () {
     explanation.textContent = "La recherche n'a pas pu être chargée. Vous pouvez consulter la liste de toutes les fiches.";
