@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 TERMS, FICHES = 170, 500
 SCREENS = {"bureau": (1280, 800), "telephone": (390, 844)}
-QUERIES = ["q=logement", "quartiers=quartier-007", "q=emploi&axes=accompagnement"]
+QUERIES = ["q=logement", "q=pli", "quartiers=quartier-007", "q=emploi&axes=accompagnement"]
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +58,15 @@ def test_the_first_result_starts_within_the_first_screen(  # type: ignore[no-unt
 
 def test_the_home_and_the_panorama_stay_short(browser, large) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """Home under 4,000 px, panorama under 8,000 px at 1280 px; 8 terms, then the others."""
-    from fichotheque.render.listings import TERMS_ON_HOME
+    from fichotheque.render.listings import TERMS_FIRST
 
     project, address = large
     home = _document(project, "")
     block = next(h for h in home.find_all("h3") if h.get_text(strip=True) == "Quartiers")
     shown = block.find_next_sibling("ul").find_all("li")
     more = block.find_next_sibling("p", class_="facette-suite")
-    assert len(shown) == TERMS_ON_HOME and more is not None
-    assert f"les {TERMS - TERMS_ON_HOME} autres" in more.get_text()
+    assert len(shown) == TERMS_FIRST and more is not None
+    assert f"les {TERMS - TERMS_FIRST} autres" in more.get_text()
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     heights = {}
     for name in ("", "panorama/"):

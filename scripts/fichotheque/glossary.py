@@ -50,6 +50,10 @@ class Glossary:
 
     entries: tuple[Entry, ...] = ()
 
+    def alphabetical(self) -> list[Entry]:
+        """The entries in the order a reader looks them up: by term, case aside."""
+        return sorted(self.entries, key=lambda e: e.term.casefold())
+
     def entry(self, term: str) -> Entry | None:
         """The entry for ``term`` as written, or None."""
         return next((entry for entry in self.entries if entry.term == term), None)

@@ -59,6 +59,10 @@ class Catalogue:
         """The fiches that carry ``term``, newest first."""
         return self._by_term.get((facet.key, term.slug), [])
 
+    def terms_by_use(self, facet: Facet) -> list[Term]:
+        """The facet's terms, the most used first; equal ones in the taxonomy's order."""
+        return sorted(facet.terms, key=lambda term: -len(self.fiches_with(facet, term)))
+
     def older(self, fiche: Fiche) -> Fiche | None:
         """The fiche just before this one in chronological order."""
         index = self._position[fiche.slug] + 1

@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..model import Catalogue
 from ..routes import DATA_PAGE, PANORAMA
-from ..taxonomy import Facet
+from ..taxonomy import Facet, Term
 from .html import Page, esc, href, term_path
 
 BARS_SHOWN = 12  # per chart, the largest; the others add up to one « Autres » bar
@@ -44,13 +44,18 @@ def _bars(rows: list[tuple[str, int]]) -> str:
     return f'<ul class="graphique-barres">{items}</ul>'
 
 
+def _others(count: int) -> str:
+    """The label of what a chart or a table counts together past its largest terms."""
+    return f"Autres ({count} termes)"
+
+
 def horizontal_bars(ident: str, title: str, rows: list[tuple[str, int]]) -> str:
     """A bar chart of the largest rows (« Autres » for the rest), then all of its data."""
     ranked = sorted(rows, key=lambda row: -row[1])
     shown = ranked if len(ranked) <= BARS_SHOWN + 1 else ranked[:BARS_SHOWN]
     if len(shown) < len(ranked):
         others = ranked[BARS_SHOWN:]
-        shown = [*shown, (f"Autres ({len(others)} termes)", sum(v for _, v in others))]
+        shown = [*shown, (_others(len(others)), sum(v for _, v in others))]
     return _figure(ident, title, _bars(shown), _table(title, ("Catégorie", "Fiches"), rows))
 
 
@@ -74,30 +79,27 @@ def matrix(catalogue: Catalogue, rows_facet: Facet, columns_facet: Facet) -> str
     """How many fiches carry both terms, for the most used terms: a table shaded by count.
 
     Past ``MATRIX_SHOWN``, the other terms of each facet count together as « Autres »."""
-    fiches = catalogue.fiches
 
     def axis(facet: Facet, limit: int) -> list[tuple[str, set[str]]]:
-        """The headers of the terms shown, each with its slugs; « Autres » with the rest."""
-        used = sorted(facet.terms, key=lambda t: -len(catalogue.fiches_with(facet, t)))
+        """The headers of the terms shown, each with the slugs of its fiches; then
+        « Autres », with the fiches of all the other terms."""
+        used = catalogue.terms_by_use(facet)
         shown = used if len(used) <= limit + 1 else used[:limit]
-        cells = [(f'<a href="{href(PANORAMA, term_path(facet, t))}">{esc(t.label)}</a>', {t.slug})
+
+        def slugs(terms: list[Term]) -> set[str]:
+            return {f.slug for t in terms for f in catalogue.fiches_with(facet, t)}
+
+        cells = [(f'<a href="{href(PANORAMA, term_path(facet, t))}">{esc(t.label)}</a>', slugs([t]))
                  for t in shown]  # fmt: skip
-        rest = {t.slug for t in used[len(shown) :]}
+        rest = used[len(shown) :]
         if rest:
-            cells.append((f"Autres ({len(rest)} termes)", rest))
+            cells.append((_others(len(rest)), slugs(rest)))
         return cells
 
     rows = axis(rows_facet, MATRIX_SHOWN[0])
     columns = axis(columns_facet, MATRIX_SHOWN[1])
 
-    def count(row: set[str], column: set[str]) -> int:
-        return sum(
-            1
-            for f in fiches
-            if row & set(f.terms_of(rows_facet.key)) and column & set(f.terms_of(columns_facet.key))
-        )
-
-    counts = [[count(r, c) for _, c in columns] for _, r in rows]
+    counts = [[len(row & column) for _, column in columns] for _, row in rows]
     top = max((n for line in counts for n in line), default=0) or 1
     head = "".join(f'<th scope="col">{label}</th>' for label, _ in columns)
     body = "".join(

@@ -48,7 +48,8 @@ def meaning_text(
     text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
     text += context_label(meaning.context)
     if meaning.definition:
-        text += (" — " if text else "") + esc(meaning.definition)
+        text += " — " if text else ""
+        text += f'<span class="glossaire-definition">{esc(meaning.definition)}</span>'
     users = catalogue.fiches_using(meaning)
     if not users:
         return text
@@ -80,7 +81,7 @@ def render_glossary(catalogue: Catalogue) -> Page:
     """Every acronym and jargon word with its meanings and the fiches that use each one."""
     items: list[str] = []
     letters: list[str] = []
-    entries = sorted(catalogue.glossary.entries, key=lambda e: e.term.casefold())
+    entries = catalogue.glossary.alphabetical()
     for entry in entries:
         meanings = [
             f'<dd id="{esc(meaning.id)}">{meaning_text(GLOSSARY, catalogue, meaning)}</dd>'

@@ -17,6 +17,8 @@ from ..routes import facet_page, fiche_page, term_page
 from ..taxonomy import Facet, Term
 from ..text import one_line
 
+TERMS_FIRST = 8  # per facet, the most used terms shown before « Voir les N autres »
+
 
 def fiche_path(fiche: Fiche) -> str:
     """Where a fiche's page is written, relative to the docs folder."""

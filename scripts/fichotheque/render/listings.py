@@ -6,6 +6,7 @@ from ..model import Catalogue
 from ..routes import CATALOGUE, HOME
 from ..taxonomy import Facet, Group, Term
 from .html import (
+    TERMS_FIRST,
     Page,
     count_fiches,
     esc,
@@ -19,7 +20,6 @@ from .html import (
 from .search import search_link
 
 LATEST_ON_HOME = 5
-TERMS_ON_HOME = 8  # per facet: the most used, then a link to all of them
 
 
 def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
@@ -73,17 +73,14 @@ def _facet_terms(page: str, catalogue: Catalogue, facet: Facet, level: int) -> s
 
 def _top_terms(catalogue: Catalogue, facet: Facet) -> str:
     """A facet on the home page: its most used terms, then a link to all of them."""
-    counted = sorted(
-        ((len(catalogue.fiches_with(facet, term)), term) for term in facet.terms),
-        key=lambda pair: -pair[0],
-    )
+    counted = ((len(catalogue.fiches_with(facet, t)), t) for t in catalogue.terms_by_use(facet))
     used = [(n, term) for n, term in counted if n]
     items = "".join(
         f'<li><a href="{href(HOME, term_path(facet, term))}">{esc(term.label)}</a> '
         f'<span class="terme-nombre">({count_fiches(n)})</span></li>'
-        for n, term in used[:TERMS_ON_HOME]
+        for n, term in used[:TERMS_FIRST]
     )
-    more = len(facet.terms) - min(len(used), TERMS_ON_HOME)
+    more = len(facet.terms) - min(len(used), TERMS_FIRST)
     link = (
         f'<p class="facette-suite"><a href="{href(HOME, facet_path(facet))}">Voir '
         f"{'les ' + str(more) + ' autres termes' if more > 1 else 'l’autre terme'} de « "

@@ -12,7 +12,7 @@ from ..model import Catalogue
 from ..routes import CATALOGUE, GLOSSARY, SEARCH
 from ..taxonomy import Facet, Term
 from .glossary import entry_keys, meaning_text
-from .html import Page, esc, facet_path, href
+from .html import TERMS_FIRST, Page, esc, facet_path, href
 
 # A word written, invisibly, on every fiche. A search on filters alone asks Pagefind for it:
 # with no word at all, Pagefind downloads its whole word index, whatever the filters.
@@ -20,7 +20,6 @@ EVERY_FICHE = "qxjfichotheque"
 # Closes those hidden words (the acronyms' expansions follow EVERY_FICHE): the script
 # quotes a fiche around its visible words only.
 HIDDEN_END = "qxjfinmarques"
-TERMS_SHOWN = 8  # per facet, the most used terms; « Voir les N autres » shows the rest
 
 
 def search_link(page: str, facet: Facet | None = None, slug: str = "") -> str:
@@ -42,9 +41,9 @@ def _box(facet: Facet, term: Term, shown: bool) -> str:
 
 def _facet_block(catalogue: Catalogue, facet: Facet) -> str:
     """A facet as a collapsible group of boxes: its most used terms first, then the rest."""
-    used = sorted(facet.terms, key=lambda t: -len(catalogue.fiches_with(facet, t)))
+    used = catalogue.terms_by_use(facet)
     # Folding away fewer than five terms would only hide them.
-    shown = {t.slug for t in used[:TERMS_SHOWN]} if len(used) >= TERMS_SHOWN + 5 else None
+    shown = {t.slug for t in used[:TERMS_FIRST]} if len(used) >= TERMS_FIRST + 5 else None
 
     def boxes(terms: tuple[Term, ...]) -> str:
         items = "".join(_box(facet, t, shown is None or t.slug in shown) for t in terms)
@@ -81,7 +80,7 @@ def _facet_block(catalogue: Catalogue, facet: Facet) -> str:
 def _definitions(catalogue: Catalogue) -> str:
     """The glossary, hidden: the script shows the entries a query names, above the results."""
     entries = []
-    for entry in sorted(catalogue.glossary.entries, key=lambda e: e.term.casefold()):
+    for entry in catalogue.glossary.alphabetical():
         meanings = "".join(
             f"<li>{meaning_text(SEARCH, catalogue, m, shown=0, more_at=href(SEARCH, GLOSSARY) + '#' + esc(m.id))}</li>"
             for m in entry.meanings
