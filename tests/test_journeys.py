@@ -177,6 +177,15 @@ def test_on_a_phone_the_filters_open_in_a_panel(browser, server: str) -> None:  
     box = page.locator(CARDS).first.bounding_box()
     assert count and box is not None and box["y"] < 844
     assert set(ranked(page)) <= carrying("thematiques", "logement")
+    # The open panel keeps the keyboard inside it, and Escape closes it.
+    page.get_by_role("button", name="Filtres (1)").click()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.classList.contains('recherche-voir')")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('recherche-fermer')")
+    page.keyboard.press("Escape")
+    assert not panel.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('recherche-ouvrir')")
     page.close()
 
 
