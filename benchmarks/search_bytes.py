@@ -95,9 +95,7 @@ def first_query_bytes(site: Path, query: str) -> tuple[int, int, list[str]]:
         page = browser.new_page()
         page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())))
         page.goto(base + f"recherche/?q={query}")
-        page.wait_for_function(
-            "() => /trouvée|Aucun/.test(document.getElementById('recherche-etat').textContent)"
-        )
+        page.wait_for_selector("form#recherche[data-etat=pret]", state="attached")
         page.wait_for_load_state("networkidle")
         browser.close()
     httpd.shutdown()
