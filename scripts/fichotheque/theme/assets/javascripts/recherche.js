@@ -58,6 +58,9 @@
 
   /* ---- State: what is asked, read from the controls and kept in the address. ---- */
 
+  // A number field drops what is not a number: its raw text is kept, to be explained.
+  function typed(field) { return field.value || field.getAttribute("data-brut") || ""; }
+
   function selection() {
     var chosen = {};
     boxes.forEach(function (box) {
@@ -74,10 +77,8 @@
       (chosen[facet] || []).forEach(function (value) { params.append(facet, value); });
     });
     // What was typed stays in the address, even when it is no year: the page explains it.
-    var first = from.value || from.getAttribute("data-brut");
-    var last = to.value || to.getAttribute("data-brut");
-    if (first) { params.set("de", first); }
-    if (last) { params.set("a", last); }
+    if (typed(from)) { params.set("de", typed(from)); }
+    if (typed(to)) { params.set("a", typed(to)); }
     if (sort.value) { params.set("tri", sort.value); }
     var address = location.pathname + (params.toString() ? "?" + params.toString() : "");
     if (address !== location.pathname + location.search) {
@@ -89,7 +90,6 @@
     var params = new URLSearchParams(location.search);
     query.value = params.get("q") || "";
     sort.value = params.get("tri") === "date" ? "date" : "";
-    // A number field drops what is not a number: keep the raw text to explain it.
     from.value = params.get("de") || "";
     to.value = params.get("a") || "";
     from.setAttribute("data-brut", params.get("de") || "");
@@ -99,8 +99,8 @@
 
   /* The years asked: null when none, else the years to keep or the reason there are none. */
   function yearRange() {
-    var rawFrom = from.value || from.getAttribute("data-brut") || "";
-    var rawTo = to.value || to.getAttribute("data-brut") || "";
+    var rawFrom = typed(from);
+    var rawTo = typed(to);
     if (!rawFrom && !rawTo) { return null; }
     var bad = [rawFrom, rawTo].filter(function (v) { return v && !/^\d{1,4}$/.test(v.trim()); });
     if (bad.length) {
@@ -184,7 +184,7 @@
         });
       });
     });
-    if (from.value || to.value || from.getAttribute("data-brut") || to.getAttribute("data-brut")) {
+    if (typed(from) || typed(to)) {
       var years = "Années " + (range && range.text ? range.text : "");
       chip(years, years, clearYears);
     }
