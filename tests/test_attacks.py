@@ -19,7 +19,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from casefiles import CASES, TODAY
-from conftest import REPO
+from conftest import BASE
 from fichotheque.check import check_project
 from fichotheque.engine import BuildReport, build_site
 from fichotheque.fiches import FENCE
@@ -48,7 +48,7 @@ def payloads(attack: Path) -> dict[str, str]:
 def attack_base(root: Path, attacks: list[Path]) -> Project:
     """tests/cases/project with the repository's mkdocs.yml and ``attacks`` among its fiches."""
     shutil.copytree(CASES / "project", root, dirs_exist_ok=True)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copyfile(BASE / "mkdocs.yml", root / "mkdocs.yml")
     for attack in attacks:
         shutil.copyfile(attack, root / "fiches" / attack.name)
     return Project(root)

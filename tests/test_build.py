@@ -15,7 +15,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from casefiles import CASES
-from conftest import REPO
+from conftest import BASE, REPO
 from fichotheque.check import check_project
 from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site, stage_site
 from fichotheque.project import Project
@@ -33,7 +33,7 @@ def page(site: Path, url: str) -> BeautifulSoup:
 def published_front_matter() -> dict[str, dict[str, object]]:
     """The front matter of every published example fiche, read independently of the package."""
     result = {}
-    for path in sorted((REPO / "fiches").glob("*.md")):
+    for path in sorted((BASE / "fiches").glob("*.md")):
         meta = frontmatter.load(path).metadata
         if meta.get("statut", "publié") != "brouillon":
             result[str(meta.get("slug", path.stem))] = meta
@@ -42,7 +42,7 @@ def published_front_matter() -> dict[str, dict[str, object]]:
 
 def taxonomy_terms() -> list[tuple[str, str, str]]:
     """(facet key, term slug, term label) for every term of the example taxonomy."""
-    data = yaml.safe_load((REPO / "taxonomy.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((BASE / "taxonomy.yml").read_text(encoding="utf-8"))
     terms = []
     for facet in data["facettes"]:
         groups = facet.get("groupes") or [{"termes": facet["termes"]}]
@@ -186,7 +186,7 @@ def test_resource_file_is_published_and_linked(built_example: tuple[Project, Bui
                 if a.get_text() == resource["titre"]
             )
             published = (project.site_dir / "fiches" / slug / link["href"]).resolve()
-            assert published.read_bytes() == (REPO / resource["fichier"]).read_bytes()
+            assert published.read_bytes() == (BASE / resource["fichier"]).read_bytes()
             assert Path(resource["fichier"]).suffix.lstrip(".").upper() in link.parent.get_text()
             checked += 1
     assert checked >= 1
@@ -194,7 +194,7 @@ def test_resource_file_is_published_and_linked(built_example: tuple[Project, Bui
 
 def _mini_project(tmp_path: Path) -> Project:
     shutil.copytree(CASES / "project", tmp_path, dirs_exist_ok=True)
-    shutil.copyfile(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copyfile(BASE / "mkdocs.yml", tmp_path / "mkdocs.yml")
     return Project(tmp_path)
 
 
@@ -295,7 +295,7 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None
     before = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
     config = project.mkdocs_path.read_text(encoding="utf-8")
     project.mkdocs_path.write_text(
-        config.replace("name: material", "name: theme-inexistant"), encoding="utf-8"
+        config.replace("  - abbr\n", "  - abbr\n  - extension_inexistante\n"), encoding="utf-8"
     )
     with pytest.raises(BuildError, match=r"mkdocs\.yml n'est pas valable"):
         _build(project)
@@ -332,15 +332,30 @@ def test_build_refuses_to_publish_over_the_sources(tmp_path: Path) -> None:
 
 
 def test_user_page_that_clashes_with_a_generated_page_is_reported(tmp_path: Path) -> None:
-    """A hand-written docs/axes/index.md would be overwritten: the build stops and says so."""
+    """A hand-written docs/axes/ folder would share the facet's address: check says so."""
     project = _mini_project(tmp_path)
     (project.docs_dir / "axes").mkdir()
     (project.docs_dir / "axes" / "index.md").write_text("# Mes axes\n", encoding="utf-8")
-    with pytest.raises(BuildError, match=r"docs/axes/index\.md"):
-        _build(project)
+    problems = [p for p in check_project(project).problems if p.code == "facette-reservee"]
+    assert [(p.file, p.field) for p in problems] == [("taxonomy.yml", "facettes[1].cle")]
+    assert "docs/axes" in problems[0].message
 
 
-@pytest.mark.parametrize("document", ["docs/guide-de-redaction.md", "README.md"])
+def test_user_page_that_clashes_with_a_term_page_stops_the_build(tmp_path: Path) -> None:
+    """A hand-written page at a term's address would be overwritten: the build stops."""
+    project = _mini_project(tmp_path)
+    (project.docs_dir / "axes").mkdir()
+    term = yaml.safe_load(project.taxonomy_path.read_text(encoding="utf-8"))["facettes"][0]
+    page = project.docs_dir / "axes" / f"{term['termes'][0]['slug']}.md"
+    page.write_text("# Mon terme\n", encoding="utf-8")
+    result = check_project(project)
+    with pytest.raises(BuildError, match=rf"docs/axes/{term['termes'][0]['slug']}\.md"):
+        build_site(project, result, project.site_dir)
+
+
+@pytest.mark.parametrize(
+    "document", [pytest.param("docs/guide-de-redaction.md", marks=pytest.mark.example), "README.md"]
+)
 def test_the_example_fiche_printed_in_the_docs_passes_the_check(
     document: str, example: Project
 ) -> None:

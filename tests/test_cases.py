@@ -55,6 +55,7 @@ def test_case_folder_covers_every_problem_code() -> None:
     covered |= {"aucune-fiche"}  # tests/test_cli.py
     covered |= {"fichier-illisible", "dossier-illisible", "fichier-special"}  # tests/test_files.py
     covered |= {"fichier-cache", "fichier-trop-gros"}  # tests/test_files.py
+    covered |= {"reglage-remplace", "site-url-manquant"}  # tests/test_any_organisation.py
     assert set(CODES) - covered == set()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from casefiles import CASES
-from conftest import REPO
+from conftest import BASE, REPO
 from fichotheque.limits import MAX_PROBLEMS_SHOWN
 from fichotheque.problems import Problem, Severity, format_report
 
@@ -29,12 +29,13 @@ def run(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]
 def broken(tmp_path: Path) -> Path:
     """A small project with one error (an unknown term) and one warning (all axes ticked)."""
     shutil.copytree(CASES / "project", tmp_path, dirs_exist_ok=True)
-    shutil.copyfile(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copyfile(BASE / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copyfile(CASES / "invalid/fiches/terme-inconnu.md", tmp_path / "fiches/terme.md")
     shutil.copyfile(CASES / "invalid/fiches/facette-tout-cochee.md", tmp_path / "fiches/tout.md")
     return tmp_path
 
 
+@pytest.mark.example
 def test_example_knowledge_base_passes_strict_check() -> None:
     """The example fiches pass ``fichotheque check --strict``."""
     result = run("check", "--strict")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from casefiles import CASES, TODAY
-from conftest import REPO
+from conftest import BASE
 from fichotheque.check import check_project
 from fichotheque.files import CopyError, copy_tree
 from fichotheque.limits import MAX_FICHE_BYTES
@@ -72,7 +72,7 @@ def project(tmp_path: Path) -> Path:
     """The small case project, with a docs/ page, a fiche in a sub-folder and mkdocs.yml."""
     root = tmp_path / "base"
     shutil.copytree(CASES / "project", root)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copyfile(BASE / "mkdocs.yml", root / "mkdocs.yml")
     (root / "docs/page.md").write_text("# Une page\n\nÀ lire.\n", encoding="utf-8")
     (root / "fiches/archives").mkdir()
     shutil.copyfile(CASES / "project/fiches/alpha.md", root / "fiches/archives/gamma.md")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
-from conftest import REPO
+from conftest import BASE
 from fichotheque.engine import BuildReport
 from fichotheque.project import Project
 from fichotheque.render.charts import BARS_SHOWN
@@ -18,7 +18,7 @@ from test_build import page, published_front_matter
 
 def glossary_data() -> dict[str, list[dict[str, str]]]:
     """glossary.yml read independently, every entry as a list of meanings."""
-    data = yaml.safe_load((REPO / "glossary.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((BASE / "glossary.yml").read_text(encoding="utf-8"))
     result = {}
     for term, value in data.items():
         meanings = value if isinstance(value, list) else [value]
@@ -29,7 +29,7 @@ def glossary_data() -> dict[str, list[dict[str, str]]]:
 
 
 def fiche_text(slug: str) -> str:
-    post = frontmatter.load(REPO / "fiches" / f"{slug}.md")
+    post = frontmatter.load(BASE / "fiches" / f"{slug}.md")
     return "\n".join((str(post["title"]), str(post["description"]), post.content))
 
 
@@ -104,7 +104,7 @@ def test_similar_fiches_share_a_category(built_example: tuple[Project, BuildRepo
     """A « fiche proche » shares at least one term with the fiche that proposes it."""
     project, _ = built_example
     fiches = published_front_matter()
-    facets = [f["cle"] for f in yaml.safe_load((REPO / "taxonomy.yml").read_text())["facettes"]]
+    facets = [f["cle"] for f in yaml.safe_load((BASE / "taxonomy.yml").read_text())["facettes"]]
 
     def terms(meta: dict[str, object]) -> set[tuple[str, str]]:
         result = set()

@@ -36,7 +36,7 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
     """Validate taxonomy.yml, glossary.yml and every fiche; collect every problem."""
     today = today or dt.date.today()
     taxonomy, problems = load_taxonomy(
-        project.taxonomy_path, project.relative(project.taxonomy_path)
+        project.taxonomy_path, project.relative(project.taxonomy_path), _own_pages(project)
     )
     usable = not any(p.severity is Severity.ERROR for p in problems)
     glossary, glossary_problems = load_glossary(
@@ -87,6 +87,21 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
     problems += _check_pages(project, settings.allowed_hosts)
     fiches = [item.fiche for item in checked if item.fiche is not None]
     return CheckResult(taxonomy, glossary, fiches, sort_problems(problems))
+
+
+def _own_pages(project: Project) -> dict[str, str]:
+    """The first names of docs/ (pages and folders): a facet key may not take one."""
+    try:
+        entries = list(project.docs_dir.iterdir())
+    except OSError:  # absent, or unreadable: reported by unreadable_below
+        return {}
+    return {
+        path.name.removesuffix(".md"): f"la page « {project.relative(path)} »"
+        if path.suffix == ".md"
+        else f"le dossier « {project.relative(path)} »"
+        for path in entries
+        if path.suffix == ".md" or path.is_dir()
+    }
 
 
 def _link_targets(project: Project, taxonomy: Taxonomy, glossary: Glossary) -> Targets:

@@ -77,6 +77,31 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", required=True, metavar="COMMANDE", parser_class=_FrenchParser
     )
 
+    init = commands.add_parser(
+        "init",
+        help="crée une nouvelle base de fiches, prête à construire",
+        description="Crée dans DOSSIER une base complète : taxonomy.yml, glossary.yml, "
+        "mkdocs.yml, docs/ (accueil et guide de rédaction), une fiche d'exemple et "
+        ".gitignore. Aucun fichier existant n'est remplacé. Sur un terminal, les noms "
+        "manquants sont demandés.",
+    )
+    init.add_argument(
+        "folder",
+        metavar="DOSSIER",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        help="dossier de la nouvelle base (par défaut : le dossier courant)",
+    )
+    init.add_argument("--site-name", help="nom du site, en tête de chaque page")
+    init.add_argument("--organisation", help="organisation qui publie les fiches")
+    init.add_argument("--site-url", help="adresse publique du site (https://…)")
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="accepte un dossier qui n'est pas vide ; les fichiers déjà là sont gardés",
+    )
+
     check = commands.add_parser(
         "check",
         help="vérifie la taxonomie, le glossaire et les fiches",
@@ -149,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "init":
+        return _init(parser, args)
     root: Path = args.root
     if not root.exists():
         parser.error(f"le dossier « {root} » n'existe pas")
@@ -170,6 +197,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped listening (« | head »): leave quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PROBLEMS
+
+
+def _init(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from .scaffold import DEFAULT_ORGANISATION, DEFAULT_SITE_NAME, Identity, InitError, init_base
+    from .sitesettings import URL_PATTERN
+
+    asking = sys.stdin.isatty() and sys.stdout.isatty()
+    try:
+        site_name = args.site_name or _ask(asking, "Nom du site", DEFAULT_SITE_NAME)
+        organisation = args.organisation or _ask(
+            asking, "Organisation qui publie les fiches", DEFAULT_ORGANISATION
+        )
+        site_url = args.site_url or _ask(
+            asking, "Adresse publique du site (https://…, vide si elle n'est pas encore connue)", ""
+        )
+    except (KeyboardInterrupt, EOFError):
+        print("\nInterrompu : rien n'a été écrit.", file=sys.stderr)
+        return 130
+    if site_url and not URL_PATTERN.match(site_url):
+        parser.error(f"« {site_url} » n'est pas une adresse web ; elle commence par https://")
+    folder: Path = args.folder
+    try:
+        report = init_base(
+            folder, Identity(site_name.strip(), organisation.strip(), site_url), force=args.force
+        )
+    except InitError as error:
+        print(f"fichotheque : {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as error:
+        print(f"fichotheque : le dossier « {folder} » ne peut pas être écrit ({error.strerror}).",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_PROBLEMS
+    for name in report.written:
+        print(f"  créé   {name}")
+    for name in report.kept:
+        print(f"  gardé  {name} (il existait déjà)")
+    if not report.written:
+        print(f"Rien à créer : {folder.resolve()} a déjà tous les fichiers d'une base.")
+        return EXIT_OK
+    place = "" if folder == Path(".") else f"cd {folder}\n  "
+    print(
+        f"Base créée dans {folder.resolve()}. Ensuite :\n  {place}fichotheque check\n"
+        "  fichotheque serve    (aperçu sur http://127.0.0.1:8000/)\n"
+        "  fichotheque build    (le site, dans site/)"
+    )
+    if not site_url and "mkdocs.yml" in report.written:
+        print("Pensez à indiquer « site_url » dans mkdocs.yml quand l'adresse du site sera connue.")
+    return EXIT_OK
+
+
+def _ask(asking: bool, question: str, default: str) -> str:
+    """What the person types at the terminal, or ``default`` (also when not at a terminal)."""
+    if not asking:
+        return default
+    shown = f" [{default}]" if default else ""
+    return input(f"{question}{shown} : ").strip() or default
 
 
 def _check(project: Project, *, strict: bool, output: str) -> int:

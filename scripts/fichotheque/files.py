@@ -203,6 +203,25 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
+def write_new_text(path: Path, text: str) -> bool:
+    """Write ``text`` at ``path`` only if nothing is there; False when something was.
+
+    The file appears whole or not at all, and a file created meanwhile by someone else is
+    never replaced: the temporary file is linked to its name, which fails if it is taken.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    return True
+
+
 def published_entries(folder: Path) -> list[tuple[Path, bool]]:
     """The folders and regular files of ``folder`` that a build publishes, by name.
 

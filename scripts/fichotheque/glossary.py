@@ -144,7 +144,8 @@ class _GlossaryReader(Reader):
                         "champ-manquant",
                         field + ".contexte",
                         f"« {term} » a plusieurs sens : chacun doit dire son contexte.",
-                        "Ajoutez « contexte: », par exemple « Wallonie » ou « Canada ».",
+                        "Ajoutez « contexte: » : le pays, la région ou le domaine où ce sens "
+                        "s'applique.",
                     )
                 if meaning_id is None:
                     continue

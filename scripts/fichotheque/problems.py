@@ -158,7 +158,7 @@ CODES: dict[str, str] = {
     "sens-inconnu": "Le sens choisi pour un sigle n'existe pas.",
     "sigle-ambigu": "Un sigle à plusieurs sens est employé sans dire lequel.",
     "cle-invalide": "Une clé de facette n'est pas valable.",
-    "facette-reservee": "Une facette porte le nom d'un champ des fiches.",
+    "facette-reservee": "Une facette porte le nom d'un champ des fiches ou d'une adresse du site.",
     "facette-dupliquee": "Deux facettes ont la même clé.",
     "termes-manquants": "Une facette n'a ni « termes » ni « groupes » (ou a les deux).",
     "groupe-duplique": "Deux groupes d'une facette ont le même slug.",
@@ -177,6 +177,8 @@ CODES: dict[str, str] = {
     "image-sans-alt": "Une image n'a pas de texte de remplacement.",
     "lien-peu-parlant": "Le texte d'un lien ne dit pas où il mène (« ici », une adresse…).",
     "reglage-invalide": "Un réglage de mkdocs.yml n'a pas la forme attendue.",
+    "reglage-remplace": "Un réglage de mkdocs.yml est remplacé par celui de Fichothèque.",
+    "site-url-manquant": "« site_url » manque : flux et données sans adresses absolues.",
     # Files, folders and sizes (issue 9, « Trust »).
     "dossier-illisible": "Un dossier ne peut pas être parcouru (droits d'accès).",
     "fichier-special": "Un dossier, un tube (FIFO) ou un périphérique porte le nom d'un fichier.",

@@ -49,7 +49,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         Kind.TEXT,
         "Titre",
         "Le titre de la fiche, tel qu'il s'affiche en haut de la page et dans les listes.",
-        'title: "Un travail en réseau pour l\'insertion socioprofessionnelle"',
+        'title: "Un atelier d\'écriture pour les nouveaux habitants"',
         required=True,
     ),
     FieldSpec(
@@ -58,7 +58,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Résumé",
         "Un paragraphe qui résume l'activité ; il apparaît dans les listes, les résultats "
         "de recherche et la description de la page pour les moteurs de recherche.",
-        "description: >-\n  Le centre coordonne un réseau de partenaires…",
+        "description: >-\n  Douze séances pour écrire ensemble, avec la bibliothèque du quartier…",
         required=True,
     ),
     FieldSpec(
@@ -75,7 +75,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         Kind.TEXT,
         "Organisation",
         "L'organisation qui a mené l'activité.",
-        "organisation: Centre d'action interculturelle de la province de Namur (CAI)",
+        "organisation: Maison de quartier du Centre",
         required=True,
     ),
     FieldSpec(
@@ -99,28 +99,28 @@ FIELDS: tuple[FieldSpec, ...] = (
         Kind.TEXT_LIST,
         "Lieux",
         "Les villes, communes ou quartiers où l'activité s'est déroulée.",
-        "lieux: [Namur, Sambreville]",
+        "lieux: [Centre-ville, Quartier nord]",
     ),
     FieldSpec(
         "region",
         Kind.TEXT,
         "Région",
         "La région, la province ou le canton.",
-        "region: Province de Namur (Wallonie)",
+        "region: Nom de la région, de la province ou du canton",
     ),
     FieldSpec(
         "partenaires",
         Kind.TEXT_LIST,
         "Partenaires",
         "Les organisations associées à l'activité.",
-        "partenaires:\n  - Forem\n  - CPAS de Namur",
+        "partenaires:\n  - Bibliothèque municipale\n  - Service de la jeunesse",
     ),
     FieldSpec(
         "financements",
         Kind.TEXT_LIST,
         "Financements",
         "Les programmes ou fonds qui ont financé l'activité.",
-        "financements:\n  - Fonds social européen (FSE)",
+        "financements:\n  - Subvention communale",
     ),
     FieldSpec(
         "ressources",
@@ -145,7 +145,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         Kind.REFERENCES,
         "Fiches liées",
         "D'autres fiches à lire ensuite : leur nom de fichier sans « .md », ou leur numéro.",
-        "fiches_liees: [2007-plans-locaux-integration, 12]",
+        "fiches_liees: [2021-atelier-d-ecriture, 12]",
     ),
     FieldSpec(
         "verifie_le",
@@ -160,7 +160,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Sigles",
         "Pour un sigle qui a plusieurs sens dans le glossaire, le sens utilisé dans "
         "cette fiche (par son identifiant).",
-        "sigles:\n  PLI: pli-wallonie",
+        "sigles:\n  ABC: abc-sens-local",
     ),
     FieldSpec(
         "slug",
@@ -168,14 +168,11 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Adresse",
         "L'adresse de la page, si elle doit différer du nom du fichier "
         "(minuscules, chiffres et tirets).",
-        "slug: plans-locaux-integration",
+        "slug: atelier-d-ecriture",
     ),
 )
 
 FIELDS_BY_KEY = {spec.key: spec for spec in FIELDS}
-
-# The site's own top-level folders: a facet page at one of these addresses would replace it.
-RESERVED_FACET_KEYS = frozenset({"fiches", "fichiers", "glossaire", "assets", "search", "index"})
 
 RESOURCE_KEYS = ("titre", "fichier", "url", "description")
 SOURCE_KEYS = ("titre", "url", "date")

@@ -16,15 +16,30 @@ from typing import Any
 import yaml
 
 from .files import copy_tree
+from .routes import FEED_FILE, QUERY_PARAMETER, SEARCH, address
 from .safe_attrs import NAME as SAFE_ATTR_LIST
 
 THEME_DIR = Path(__file__).parent / "theme"
+THEME, LANGUAGE = "material", "fr"  # what a mkdocs.yml without « theme » gets
 OVERRIDES = "overrides"
 REQUIRED_EXTENSIONS = ("abbr", SAFE_ATTR_LIST, "toc")
 # Extensions replaced in the staged file by a safe equivalent, and options forced on
 # others: table alignment as an ``align`` attribute, since the CSP refuses inline styles.
 REPLACED_EXTENSIONS = {"attr_list": SAFE_ATTR_LIST, "markdown.extensions.attr_list": SAFE_ATTR_LIST}
 FORCED_OPTIONS = {"tables": {"use_align_attribute": True}}
+# Options given unless the project sets them: what a reader sees is French.
+DEFAULT_OPTIONS = {"toc": {"permalink_title": "Lien vers cette section"}}
+# The site has one search engine, Pagefind. MkDocs adds Material's search when
+# « plugins » is missing, and Zensical turns its own on unless it is disabled by name,
+# even with « plugins: [] ».
+SEARCH_PLUGINS = ("search", "material/search")
+NO_SEARCH_PLUGIN = {"search": {"enabled": False}}
+# What the theme's templates read from the route table (« config.extra.fichotheque »).
+THEME_ROUTES = {
+    "recherche": address(SEARCH).lstrip("/"),
+    "flux": FEED_FILE,
+    "parametre": QUERY_PARAMETER,
+}
 
 
 class ConfigError(Exception):
@@ -113,6 +128,13 @@ def write_site_config(
         theme = {"name": theme}
     if not isinstance(theme, dict):
         raise ConfigError("le réglage « theme » de mkdocs.yml doit être un dictionnaire.")
+    theme.setdefault("name", THEME)
+    theme.setdefault("language", LANGUAGE)
+    if theme["name"] != THEME:
+        raise ConfigError(
+            f"le thème « {theme['name']} » n'est pas pris en charge : les pages de Fichothèque "
+            f"sont faites pour Material for MkDocs ; écrivez « theme: {{name: {THEME}}} »."
+        )
     overrides = staging / OVERRIDES
     shutil.copytree(THEME_DIR, overrides)
     user_dir = theme.get("custom_dir")
@@ -143,8 +165,13 @@ def write_site_config(
         if not isinstance(hooks, list) or not all(isinstance(h, str) for h in hooks):
             raise ConfigError("« hooks » doit être une liste de chemins de fichiers Python.")
         config["hooks"] = [str((project_config.parent / h).resolve()) for h in hooks]
+    extra = config.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise ConfigError("le réglage « extra » de mkdocs.yml doit être un dictionnaire.")
     config.update(
         {
+            "plugins": without_search(config.get("plugins")),
+            "extra": {**extra, "fichotheque": THEME_ROUTES},
             "docs_dir": "docs",
             "site_dir": "site",
             "use_directory_urls": True,
@@ -160,6 +187,29 @@ def write_site_config(
     return path
 
 
+def search_plugin(entry: object) -> bool:
+    """Whether one ``plugins`` entry (a name, or a name with options) is a search engine."""
+    name = (
+        entry
+        if isinstance(entry, str)
+        else next(iter(entry), None)
+        if isinstance(entry, dict)
+        else None
+    )
+    return name in SEARCH_PLUGINS
+
+
+def without_search(plugins: object) -> list[object]:
+    """The project's plugins with every search but Pagefind's turned off."""
+    if plugins is None:
+        plugins = []
+    if isinstance(plugins, dict):  # MkDocs also accepts « plugins: {name: options} »
+        plugins = [{name: options} for name, options in plugins.items()]
+    if not isinstance(plugins, list):
+        raise ConfigError("le réglage « plugins » de mkdocs.yml doit être une liste.")
+    return [entry for entry in plugins if not search_plugin(entry)] + [NO_SEARCH_PLUGIN]
+
+
 def _safe_extension(entry: object) -> object:
     """One ``markdown_extensions`` entry, made safe: attr_list replaced, options forced."""
     options: object = {}
@@ -172,7 +222,9 @@ def _safe_extension(entry: object) -> object:
     if not isinstance(name, str):
         return entry
     name = REPLACED_EXTENSIONS.get(name, name)
-    forced = FORCED_OPTIONS.get(name.removeprefix("markdown.extensions."))
-    if forced:
-        options = {**(options if isinstance(options, dict) else {}), **forced}
+    short = name.removeprefix("markdown.extensions.")
+    forced, defaults = FORCED_OPTIONS.get(short), DEFAULT_OPTIONS.get(short)
+    if forced or defaults:
+        options = {**(defaults or {}), **(options if isinstance(options, dict) else {})}
+        options.update(forced or {})
     return {name: options} if options else name

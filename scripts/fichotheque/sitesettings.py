@@ -14,11 +14,12 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
+from .siteconfig import SEARCH_PLUGINS, THEME
 from .text import MARKUP
-from .yamlnodes import Mapping, Node, Scalar, parse_yaml
+from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
 
 HOSTS_KEY = "hotes_autorises"
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})+$")
 SHOWN_TEXTS = ("site_name", "site_description", "site_author", "copyright")
@@ -79,6 +80,17 @@ class _SettingsReader(Reader):
                 "Écrivez « font: false » : le site utilise les polices de l'appareil.",
                 Severity.WARNING,
             )  # fmt: skip
+        self.theme_name(theme.get("name") if theme else None)
+        self.plugins(_untagged(root.get("plugins")))
+        if root.get("site_url") is None:
+            self.report(
+                root, "site-url-manquant", "site_url",
+                "« site_url » n'est pas indiqué : le flux Atom et les données ouvertes "
+                "(fiches.json, fiches.csv) ne peuvent donner que des adresses relatives, "
+                "inutilisables hors du site, et les pages n'ont pas d'adresse canonique.",
+                "Ajoutez « site_url: https://… » avec l'adresse publique du site.",
+                Severity.WARNING,
+            )  # fmt: skip
         for key in ("logo", "favicon"):
             self.local(theme.get(key) if theme else None, f"theme.{key}")
         for key in ("extra_css", "extra_javascript"):
@@ -91,6 +103,36 @@ class _SettingsReader(Reader):
             licence_url=licence_url,
             allowed_hosts=hosts,
         )
+
+    def theme_name(self, node: Node | None) -> None:
+        """The theme, when named, must be Material: the pages are made for it."""
+        name = self.text(_untagged(node), "theme.name")
+        if name is not None and name != THEME:
+            self.report(
+                node, "reglage-invalide", "theme.name",
+                f"Le thème « {name} » n'est pas pris en charge : les pages de Fichothèque sont "
+                "faites pour Material for MkDocs (et Zensical, qui le reprend).",
+                f"Écrivez « name: {THEME} », ou retirez la ligne.",
+            )  # fmt: skip
+
+    def plugins(self, node: Node | None) -> None:
+        """A search plugin would add a second search box: the build turns it off."""
+        entries: list[Node] = list(node.items) if isinstance(node, Sequence) else []
+        if isinstance(node, Mapping):
+            entries = [key for key, _value in node.items]
+        for entry in entries:
+            name = entry if isinstance(entry, Scalar) else None
+            if isinstance(entry, Mapping) and len(entry.items) == 1:
+                name = entry.items[0][0]
+            if name is not None and name.value in SEARCH_PLUGINS:
+                self.report(
+                    name, "reglage-remplace", "plugins",
+                    f"Le module « {name.value} » ajouterait la recherche de Material à côté de "
+                    "celle de Fichothèque (Pagefind) : le site aurait deux champs de recherche. "
+                    "La construction le désactive.",
+                    f"Retirez « {name.value} » de « plugins ».",
+                    Severity.WARNING,
+                )  # fmt: skip
 
     def shown_text(self, node: Node | None, field: str) -> str | None:
         """A text every page shows: plain text, which will appear exactly as typed."""
@@ -111,7 +153,7 @@ class _SettingsReader(Reader):
         """An http(s) address, or None (reported) for anything else."""
         node = _untagged(node)
         text = self.text(node, field)
-        if text is not None and not _URL.match(text):
+        if text is not None and not URL_PATTERN.match(text):
             self.report(
                 node, "url-invalide", field,
                 f"« {text} » n'est pas une adresse web valable pour « {field} ».",

@@ -9,14 +9,23 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
-from .schema import FIELDS_BY_KEY, RESERVED_FACET_KEYS
-from .text import SLUG_PATTERN, fold
+from .routes import RESERVED_TERM_SLUGS, reserved_names
+from .schema import FIELDS_BY_KEY
+from .text import SLUG_PATTERN, fold, slugify
 from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
 
 FACET_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 FACET_KEYS = ("cle", "libelle", "description", "multiple", "obligatoire", "termes", "groupes")
 GROUP_KEYS = ("slug", "libelle", "description", "termes")
 TERM_KEYS = ("slug", "libelle", "description", "alias")
+
+
+def facet_key_for(text: str) -> str:
+    """A valid facet key close to ``text``: « Type-d'activité » gives ``type_d_activite``."""
+    key = slugify(text).replace("-", "_")
+    if not key or not key[0].isalpha():
+        key = "facette_" + key
+    return key.rstrip("_")
 
 
 @dataclass(frozen=True)
@@ -81,20 +90,27 @@ class Taxonomy:
         return next((facet for facet in self.facets if facet.key == key), None)
 
 
-def load_taxonomy(path: Path, file: str) -> tuple[Taxonomy, list[Problem]]:
-    """Read and check taxonomy.yml; what is usable is kept even when problems are found."""
+def load_taxonomy(
+    path: Path, file: str, taken: dict[str, str] | None = None
+) -> tuple[Taxonomy, list[Problem]]:
+    """Read and check taxonomy.yml; what is usable is kept even when problems are found.
+
+    ``taken`` adds names a facet key may not take (the project's own pages), each with
+    what already answers there; the site's generated addresses are always taken.
+    """
     text, problems = read_text(path, file)
     if text is None:
         return Taxonomy(), problems
     root, problems = parse_yaml(text, file)
-    reader = _TaxonomyReader(file)
+    reader = _TaxonomyReader(file, {**reserved_names(), **(taken or {})})
     reader.problems.extend(problems)
     return reader.read(root), reader.problems
 
 
 class _TaxonomyReader(Reader):
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, taken: dict[str, str]) -> None:
         super().__init__(file)
+        self._taken = taken
         self._term_marks: dict[Term, Mark] = {}
 
     def read(self, root: Node | None) -> Taxonomy:
@@ -151,9 +167,11 @@ class _TaxonomyReader(Reader):
                 mapping.get("cle"),
                 "cle-invalide",
                 field + ".cle",
-                f"« {key} » n'est pas une clé de facette valable.",
-                "Utilisez des minuscules sans accent, des chiffres et « _ », "
-                "en commençant par une lettre.",
+                f"« {key} » n'est pas une clé de facette valable : une clé s'écrit en "
+                "minuscules sans accent, chiffres et « _ », et commence par une lettre, "
+                "car elle sert de nom de champ dans chaque fiche, de nom de colonne dans les "
+                "exports et d'adresse à la page de la facette.",
+                f"Écrivez par exemple « {facet_key_for(key)} ».",
             )
             key = None
         if key is not None and key in FIELDS_BY_KEY:
@@ -165,11 +183,11 @@ class _TaxonomyReader(Reader):
                 "Choisissez une autre clé.",
             )
             key = None
-        elif key is not None and key in RESERVED_FACET_KEYS:
+        elif key is not None and key in self._taken:
             self.report(
                 mapping.get("cle"), "facette-reservee", field + ".cle",
-                f"« {key} » est le nom d'une rubrique du site ; la page de la facette la "
-                "remplacerait.",
+                f"La clé « {key} » est déjà prise par {self._taken[key]} ; la facette et "
+                "elle se disputeraient la même adresse.",
                 "Choisissez une autre clé, par exemple « " + key + "_activite ».",
             )  # fmt: skip
             key = None
@@ -288,11 +306,11 @@ class _TaxonomyReader(Reader):
             aliases = [
                 s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")
             ]
-            if slug == "index":
+            if slug in RESERVED_TERM_SLUGS:
                 self.report(
                     mapping.get("slug"), "slug-reserve", term_field + ".slug",
-                    "« index » est réservé par le site : la page du terme remplacerait celle "
-                    "de la facette.", "Choisissez un autre slug.",
+                    f"« {slug} » est réservé par le site : la page du terme remplacerait "
+                    f"{RESERVED_TERM_SLUGS[slug]}.", "Choisissez un autre slug.",
                 )  # fmt: skip
             elif slug is not None and label is not None:
                 term = Term(slug, label, description, tuple(aliases), group)
@@ -312,7 +330,7 @@ class _TaxonomyReader(Reader):
                 field,
                 f"« {slug} » n'est pas un slug valable.",
                 "Utilisez des minuscules sans accent, des chiffres et des tirets, "
-                "par exemple « travail-en-reseau ».",
+                f"par exemple « {slugify(slug) or 'mon-terme'} ».",
             )
             return None
         return slug

@@ -19,6 +19,7 @@ from .fiches import Fiche, RawFiche, Resource, Source
 from .fields import Context, FieldReader
 from .problems import Problem, Severity
 from .references import find_references
+from .routes import RESERVED_FICHE_SLUGS
 from .schema import (
     FIELDS,
     STATUS_DRAFT,
@@ -30,8 +31,6 @@ from .text import CONTROL, MARKUP, quote_list, suggest
 from .yamlnodes import Mark, Node, Scalar, describe, forbidden_characters
 
 T = TypeVar("T")
-
-RESERVED_SLUGS = {"index"}
 
 
 @dataclass(frozen=True)
@@ -113,10 +112,11 @@ class _FicheReader(FieldReader):
         read = _Values(values)
         slug = read.one("slug", str) or raw.slug
         slug_node = front.get("slug")
-        if slug in RESERVED_SLUGS:
+        if slug in RESERVED_FICHE_SLUGS:
             self.report(
                 slug_node or Mark(0, 0), "slug-reserve", "slug",
-                f"L'adresse « {slug} » est réservée par le site.",
+                f"L'adresse « {slug} » est réservée par le site : c'est celle de "
+                f"{RESERVED_FICHE_SLUGS[slug]}.",
                 "Renommez le fichier ou donnez un autre « slug: ».",
             )  # fmt: skip
         elif not slug:

@@ -14,7 +14,7 @@ from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
 from ..references import link_references
-from ..routes import CATALOGUE, GLOSSARY, HOME
+from ..routes import CATALOGUE, GLOSSARY, HOME, YEAR_FILTER
 from ..schema import FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
 from ..text import one_line
@@ -168,7 +168,10 @@ def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ..
         for facet_key, slugs in fiche.terms
         for slug in slugs
     ]
-    marks += [f'<span data-pagefind-filter="annee:{year}"></span>' for year in fiche.period.years()]
+    marks += [
+        f'<span data-pagefind-filter="{YEAR_FILTER}:{year}"></span>'
+        for year in fiche.period.years()
+    ]
     marks += [
         f'<span data-pagefind-meta="date:{esc(fiche.period.french())}"></span>',
         f'<span data-pagefind-sort="date:{fiche.period.start.first_day.isoformat()}"></span>',

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Catalogue
-from ..routes import CATALOGUE, HOME
+from ..routes import CATALOGUE, HOME, QUERY_PARAMETER
 from ..taxonomy import Facet, Group, Term
 from .html import (
     TERMS_FIRST,
@@ -148,7 +148,7 @@ def render_home(catalogue: Catalogue, intro: str) -> Page:
         f'<a href="{href(HOME, CATALOGUE)}">Voir toutes les fiches</a>.</p>',
         f'<form class="accueil-recherche" role="search" action="{search_link(HOME)}">'
         '<label for="accueil-q">Rechercher dans les fiches</label> '
-        '<input type="search" id="accueil-q" name="q"> '
+        f'<input type="search" id="accueil-q" name="{QUERY_PARAMETER}"> '
         '<button type="submit" class="md-button md-button--primary">Rechercher</button></form>',
         "## Parcourir par catégorie",
     ]

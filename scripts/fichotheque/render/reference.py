@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 
+import yaml
+
 from .. import htmlpolicy as policy
 from ..model import Catalogue
 from ..problems import CODES
@@ -59,12 +61,46 @@ par {", ".join(_code(p) for p in policy.DANGEROUS_PREFIXES)} ;
 (<code>extra.hotes_autorises</code>) :</strong> {embeds}.</p>"""
 
 
+def _yaml(key: str, value: object) -> str:
+    text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=80)
+    return text.rstrip("\n").removesuffix("\n...")
+
+
+def base_examples(catalogue: Catalogue) -> dict[str, str]:
+    """Examples taken from this base, for the fields it fills: the staff know them."""
+    examples: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for fiche in catalogue.fiches:
+        found = {
+            "title": fiche.title,
+            "organisation": fiche.organisation,
+            "lieux": list(fiche.places),
+            "region": fiche.region,
+            "partenaires": list(fiche.partners[:3]),
+            "financements": list(fiche.funding[:2]),
+            "fiches_liees": list(fiche.related[:2]),
+        }
+        for key, value in found.items():
+            if value:
+                values.setdefault(key, value)
+    examples.update((key, _yaml(key, value)) for key, value in values.items())
+    ambiguous = next((e for e in catalogue.glossary.entries if e.is_ambiguous), None)
+    if ambiguous is not None:
+        examples["sigles"] = _yaml("sigles", {ambiguous.term: ambiguous.meanings[0].id})
+    for facet in catalogue.taxonomy.facets:
+        slugs = [term.slug for term in facet.terms[:2]]
+        examples[facet.key] = _yaml(facet.key, slugs if facet.multiple else slugs[0])
+    return examples
+
+
 def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
     """Every front-matter field, every facet with its terms, the HTML policy, every code."""
+    examples = base_examples(catalogue)
     rows = "".join(
         f'<dt>{_code(spec.key)} — {esc(spec.label)} <span class="reference-forme">'
         f"({esc(spec.kind)}{', obligatoire' if spec.required else ''})</span></dt>"
-        f"<dd><p>{esc(spec.help)}</p><pre><code>{html_block(spec.example)}</code></pre></dd>"
+        f"<dd><p>{esc(spec.help)}</p>"
+        f"<pre><code>{html_block(examples.get(spec.key, spec.example))}</code></pre></dd>"
         for spec in FIELDS
     )
     facet_rows = "".join(
@@ -74,6 +110,7 @@ def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
         f"<td>{', '.join(_code(term.slug) for term in facet.terms)}</td></tr>"
         for facet in catalogue.taxonomy.facets
     )
+    facet_examples = "\n".join(examples[facet.key] for facet in catalogue.taxonomy.facets)
     code_rows = "".join(
         f"<tr><td>{_code(code)}</td><td>{esc(text)}</td></tr>" for code, text in CODES.items()
     )
@@ -96,6 +133,9 @@ s'en servir.</p>
 
 <table class="reference"><thead><tr><th>Clé</th><th>Catégorie</th><th>Nombre</th>
 <th>Obligatoire</th><th>Termes</th></tr></thead><tbody>{facet_rows}</tbody></table>
+
+<p>Par exemple, dans l'en-tête d'une fiche :</p>
+<pre><code>{html_block(facet_examples)}</code></pre>
 
 {_html_policy(hosts)}
 

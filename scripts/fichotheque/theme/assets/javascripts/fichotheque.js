@@ -19,7 +19,7 @@
     var input = document.createElement("input");
     input.type = "search";
     input.id = "entete-q";
-    input.name = "q";
+    input.name = searchPage.getAttribute("data-parametre");
     input.placeholder = "Rechercher";
     form.appendChild(label);
     form.appendChild(input);

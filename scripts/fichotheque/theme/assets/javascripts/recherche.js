@@ -36,6 +36,7 @@
   boxes.forEach(function (box) { labels[box.name + ":" + box.value] = box.getAttribute("data-libelle"); });
   var EVERY_FICHE = form.getAttribute("data-toutes");
   var HIDDEN_END = form.getAttribute("data-fin-cache");
+  var YEARS = form.getAttribute("data-filtre-annee");
   var FIRST = parseInt(form.getAttribute("data-debut"), 10);
   var LAST = parseInt(form.getAttribute("data-fin"), 10);
   var PAGE_SIZE = 10;  // results are fetched ten at a time: each one costs a download
@@ -71,15 +72,15 @@
 
   function writeAddress(push) {
     var params = new URLSearchParams();
-    if (query.value.trim()) { params.set("q", query.value.trim()); }
+    if (query.value.trim()) { params.set(query.name, query.value.trim()); }
     var chosen = selection();
     facets.forEach(function (facet) {
       (chosen[facet] || []).forEach(function (value) { params.append(facet, value); });
     });
     // What was typed stays in the address, even when it is no year: the page explains it.
-    if (typed(from)) { params.set("de", typed(from)); }
-    if (typed(to)) { params.set("a", typed(to)); }
-    if (sort.value) { params.set("tri", sort.value); }
+    if (typed(from)) { params.set(from.name, typed(from)); }
+    if (typed(to)) { params.set(to.name, typed(to)); }
+    if (sort.value) { params.set(sort.name, sort.value); }
     var address = location.pathname + (params.toString() ? "?" + params.toString() : "");
     if (address !== location.pathname + location.search) {
       history[push ? "pushState" : "replaceState"](null, "", address);
@@ -88,12 +89,12 @@
 
   function readAddress() {
     var params = new URLSearchParams(location.search);
-    query.value = params.get("q") || "";
-    sort.value = params.get("tri") === "date" ? "date" : "";
-    from.value = params.get("de") || "";
-    to.value = params.get("a") || "";
-    from.setAttribute("data-brut", params.get("de") || "");
-    to.setAttribute("data-brut", params.get("a") || "");
+    query.value = params.get(query.name) || "";
+    sort.value = params.get(sort.name) === "date" ? "date" : "";
+    from.value = params.get(from.name) || "";
+    to.value = params.get(to.name) || "";
+    from.setAttribute("data-brut", params.get(from.name) || "");
+    to.setAttribute("data-brut", params.get(to.name) || "");
     boxes.forEach(function (box) { box.checked = params.getAll(box.name).indexOf(box.value) !== -1; });
   }
 
@@ -128,7 +129,7 @@
     Object.keys(chosen).forEach(function (facet) {
       if (facet !== except) { result[facet] = { any: chosen[facet] }; }
     });
-    if (range && range.years) { result.annee = { any: range.years }; }
+    if (range && range.years) { result[YEARS] = { any: range.years }; }
     return result;
   }
 

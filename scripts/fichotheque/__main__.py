@@ -1,0 +1,7 @@
+"""``python -m fichotheque``: the same as the ``fichotheque`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
