@@ -15,7 +15,7 @@ The package is a pipeline; each module does one stage:
     engine     siteconfig and safe_attrs (the staged mkdocs.yml), engine (MkDocs,
                Pagefind), harden (sanitised bodies and a CSP on every built page),
                publish (atomic publication, one build at a time), serve (local preview)
-    cli        the ``fichotheque`` command
+    cli        the ``fichotheque`` command; scaffold (``init``: a new base from starter/)
 """
 
 __version__ = "0.1.0"

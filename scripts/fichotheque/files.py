@@ -190,16 +190,26 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` through a temporary file renamed over ``path``: never half a file."""
+def _temporary_beside(path: Path, text: str) -> Path:
+    """``text`` written whole in a temporary file of ``path``'s folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` through a temporary file renamed over ``path``: never half a file."""
+    temporary = _temporary_beside(path, text)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -209,16 +219,13 @@ def write_new_text(path: Path, text: str) -> bool:
     The file appears whole or not at all, and a file created meanwhile by someone else is
     never replaced: the temporary file is linked to its name, which fails if it is taken.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = _temporary_beside(path, text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
         os.link(temporary, path)
     except FileExistsError:
         return False
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
     return True
 
 
