@@ -284,6 +284,19 @@ def test_fiches_sharing_a_number_are_both_left_out(tmp_path: Path) -> None:
     assert not selection.blocking
 
 
+def test_nothing_is_built_when_every_fiche_is_left_out(tmp_path: Path) -> None:
+    """If no fiche is left to publish, the option builds nothing rather than an empty site."""
+    base = make_base(tmp_path / "base")
+    for path in (base.root / "fiches").glob("*.md"):
+        if path.stem not in base.broken:
+            path.unlink()
+    result = run("build", "--root", base.root, "--skip-invalid")
+    assert result.returncode == EXIT_PROBLEMS
+    assert f"{len(base.broken)} fiche(s) écartée(s) sur {len(base.broken)}" in result.stderr
+    assert "Aucune fiche ne reste à publier" in result.stderr
+    assert not (base.root / "site").exists()
+
+
 def test_nothing_left_out_exits_0(tmp_path: Path) -> None:
     """A base without a failing fiche builds with --skip-invalid and exits 0."""
     base = make_base(tmp_path / "base")

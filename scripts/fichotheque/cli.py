@@ -252,15 +252,9 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def _report_selection(selection: Selection, *, total: int) -> bool:
     """Print what ``--skip-invalid`` leaves out and why; False if nothing may be built."""
-    result = selection.result
-    left_files = {item.file for item in selection.left_out}
-    _print_problems([p for p in result.problems if p.file not in left_files])
-    for item in selection.left_out:
-        print(f"Fiche écartée : {item.file}", file=sys.stderr)
-        _print_problems(list(item.problems))
-        for clash in item.clashes:
-            print(f"    → écartée avec {clash.file} : {clash.message}", file=sys.stderr)
+    problems = selection.result.problems
     if selection.blocking:
+        _print_problems(problems)
         print(
             f"{summary(list(selection.blocking))} Ces problèmes ne tiennent pas à une fiche "
             "(taxonomy.yml, glossary.yml, mkdocs.yml, docs/ ou le dossier fiches/) : ils "
@@ -269,8 +263,15 @@ def _report_selection(selection: Selection, *, total: int) -> bool:
             file=sys.stderr,
         )
         return False
+    left_files = {item.file for item in selection.left_out}
+    _print_problems([p for p in problems if p.file not in left_files])
     if not selection.left_out:
         return True
+    for item in selection.left_out:
+        print(f"Fiche écartée : {item.file}", file=sys.stderr)
+        _print_problems(list(item.problems))
+        for clash in item.clashes:
+            print(f"    → écartée avec {clash.file} : {clash.message}", file=sys.stderr)
     print(
         f"{len(selection.left_out)} fiche(s) écartée(s) sur {total} (--skip-invalid) ; "
         "corrigez-les, puis relancez la construction pour les publier.",
