@@ -10,6 +10,7 @@ The package is a pipeline; each module does one stage:
     validate   reading and fields (typed readers), references (« Fiche N »),
                bodycheck (a body against the HTML policy), validate (one fiche),
                links and crosscheck (the collection), check (everything, in one run)
+               selection (what ``build --skip-invalid`` may still publish)
     model      model (the catalogue and its relations), history (dates from git)
     render     render/ (pages, exports, charts, search page: plain files)
     engine     siteconfig and safe_attrs (the staged mkdocs.yml), engine (MkDocs,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import htmlpolicy as policy
@@ -100,6 +100,42 @@ def mask_code(text: str) -> str:
 
 def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
+
+
+def _bare(url: str) -> str:
+    """A link destination as the check records it: no spaces, no angle brackets."""
+    return url.strip().removeprefix("<").removesuffix(">")
+
+
+def unlink(body: str, targets: Collection[str]) -> str:
+    """``body`` with each Markdown link to one of ``targets`` replaced by its text.
+
+    Links are found exactly as the check finds them (code masked, inline and reference
+    links), so the links replaced are the ones the check resolved. Images stay.
+    """
+    if not targets:
+        return body
+    masked = mask_code(body)
+    masked = _AUTOLINK.sub(lambda m: _blank(m.group(0)), masked)
+    references = {
+        fold(m.group(1)): _bare(m.group(2)) for m in _REFERENCE_DEFINITION.finditer(masked)
+    }
+    spans = [
+        match.span(0) + match.span(2)
+        for match in _INLINE_LINK.finditer(masked)
+        if not match.group(1) and _bare(match.group(3)) in targets
+    ]
+    masked = _INLINE_LINK.sub(lambda m: _blank(m.group(0)), masked)
+    for match in _REFERENCE_USE.finditer(masked):
+        url = references.get(fold(match.group(3) or match.group(2)))
+        if not match.group(1) and url is not None and url in targets:
+            spans.append(match.span(0) + match.span(2))
+    pieces, last = [], 0
+    for start, end, text_start, text_end in sorted(spans):
+        pieces += [body[last:start], body[text_start:text_end]]
+        last = end
+    pieces.append(body[last:])
+    return "".join(pieces)
 
 
 class _Positions:
@@ -191,7 +227,7 @@ class _BodyReader:
 
     def url(self, offset: int, url: str, *, loads: bool, what: str) -> None:
         """Report a dangerous scheme, or a third-party host for what loads by itself."""
-        url = url.strip().removeprefix("<").removesuffix(">")
+        url = _bare(url)
         if policy.is_dangerous_url(url):
             scheme = policy.url_scheme(url)
             self.problem(

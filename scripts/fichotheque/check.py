@@ -11,7 +11,7 @@ from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche, split_
 from .fields import Context
 from .files import published_files, read_text, unreadable_below
 from .glossary import Glossary, load_glossary
-from .links import Targets
+from .links import Targets, fiches_reached
 from .problems import Problem, Severity, sort_problems
 from .project import Project
 from .routes import generated_pages
@@ -24,12 +24,20 @@ from .yamlnodes import Mark, forbidden_characters
 
 @dataclass
 class CheckResult:
-    """Everything a check learnt: the vocabulary, the fiches that could be typed, the problems."""
+    """Everything a check learnt: the vocabulary, the fiches that could be typed, the problems.
+
+    ``files`` are every fiche file read (typed or not), ``checked`` what the collection
+    checks saw of each, and ``fiche_links`` maps a fiche file to the links of its body
+    that reach another fiche (link target → that fiche's slug).
+    """
 
     taxonomy: Taxonomy
     glossary: Glossary
     fiches: list[Fiche] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    checked: list[Checked] = field(default_factory=list)
+    fiche_links: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def check_project(project: Project, today: dt.date | None = None) -> CheckResult:
@@ -83,10 +91,12 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         problems += fiche_problems
         if item is not None:
             checked.append(item)
-    problems += validate_catalogue(checked, _link_targets(project, taxonomy, glossary))
+    targets = _link_targets(project, taxonomy, glossary)
+    problems += validate_catalogue(checked, targets)
     problems += _check_pages(project, settings.allowed_hosts)
     fiches = [item.fiche for item in checked if item.fiche is not None]
-    return CheckResult(taxonomy, glossary, fiches, sort_problems(problems))
+    links = {item.file: fiches_reached(item.slug, item.body_links, targets) for item in checked}
+    return CheckResult(taxonomy, glossary, fiches, sort_problems(problems), files, checked, links)
 
 
 def _own_pages(project: Project) -> dict[str, str]:

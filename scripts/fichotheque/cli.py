@@ -12,10 +12,19 @@ from typing import NoReturn
 
 from . import __version__
 from .check import check_project
-from .problems import format_json, format_report, is_failure, summary
+from .problems import Problem, format_json, format_report, is_failure, summary
 from .project import Project
+from .selection import Selection, select_publishable
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LEFT_OUT = 0, 1, 2, 3
+# What each exit code means, for the help of ``build`` and for CI (the README lists them).
+EXIT_MEANINGS = {
+    EXIT_OK: "tout est vérifié ; le site est publié avec toutes les fiches",
+    EXIT_PROBLEMS: "des erreurs (ou des avertissements avec --strict) : rien n'est construit, "
+    "le site déjà publié reste en place",
+    EXIT_USAGE: "la commande est mal écrite (option inconnue, dossier absent…)",
+    EXIT_LEFT_OUT: "avec --skip-invalid : le site est publié, mais sans les fiches écartées",
+}
 
 # argparse speaks English; what it says about a mistyped command is shown in French.
 _ARGPARSE_FRENCH = (
@@ -121,12 +130,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="vérifie puis construit le site dans site/",
         description="Vérifie la base (et s'arrête sur une erreur), "
         "puis construit le site statique et le publie dans site/.",
+        epilog="codes de sortie :\n"
+        + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_MEANINGS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common_options(build)
     build.add_argument(
         "--force",
         action="store_true",
         help="remplace le dossier de publication même s'il n'a pas été construit par Fichothèque",
+    )
+    build.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="publie les fiches valables et écarte celles qui ont une erreur (avec --strict, "
+        "un avertissement) ; les erreurs de taxonomy.yml, glossary.yml, mkdocs.yml ou docs/ "
+        f"bloquent toujours (code de sortie {EXIT_LEFT_OUT} si des fiches sont écartées)",
     )
     build.add_argument(
         "--site-dir",
@@ -189,7 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(project, args.host, args.port)
-        return _build(project, strict=args.strict, site_dir=args.site_dir, force=args.force)
+        return _build(
+            project,
+            strict=args.strict,
+            site_dir=args.site_dir,
+            force=args.force,
+            skip_invalid=args.skip_invalid,
+        )
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
@@ -266,19 +291,27 @@ def _check(project: Project, *, strict: bool, output: str) -> int:
     return EXIT_PROBLEMS if is_failure(result.problems, strict=strict) else EXIT_OK
 
 
-def _build(project: Project, *, strict: bool, site_dir: Path | None, force: bool) -> int:
+def _build(
+    project: Project, *, strict: bool, site_dir: Path | None, force: bool, skip_invalid: bool
+) -> int:
     from .engine import BuildError, build_site  # MkDocs loads only when a build is asked for
 
     result = check_project(project)
-    for line in format_report(result.problems):
-        print(line, file=sys.stderr)
-    if is_failure(result.problems, strict=strict):
-        print(
-            f"{summary(result.problems)} Le site n'a pas été construit ; "
-            "le site déjà publié reste en place.",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
+    left_out = 0
+    if skip_invalid:
+        selection = select_publishable(result, strict=strict)
+        if not _report_selection(selection, total=len(result.files)):
+            return EXIT_PROBLEMS
+        result, left_out = selection.result, len(selection.left_out)
+    else:
+        _print_problems(result.problems)
+        if is_failure(result.problems, strict=strict):
+            print(
+                f"{summary(result.problems)} Le site n'a pas été construit ; "
+                "le site déjà publié reste en place.",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
     target = (site_dir if site_dir is not None else project.site_dir).resolve()
     try:
         report = build_site(project, result, target, force=force, strict=strict)
@@ -292,7 +325,49 @@ def _build(project: Project, *, strict: bool, site_dir: Path | None, force: bool
         f"Site construit dans {target} : {report.fiche_count} fiche(s), "
         f"{report.page_count} page(s) en {report.seconds:.1f} s."
     )
-    return EXIT_OK
+    return EXIT_LEFT_OUT if left_out else EXIT_OK
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for line in format_report(problems):
+        print(line, file=sys.stderr)
+
+
+def _report_selection(selection: Selection, *, total: int) -> bool:
+    """Print what ``--skip-invalid`` leaves out and why; False if nothing may be built."""
+    problems = selection.result.problems
+    if selection.blocking:
+        _print_problems(problems)
+        print(
+            f"{summary(list(selection.blocking))} Ces problèmes ne tiennent pas à une fiche "
+            "(taxonomy.yml, glossary.yml, mkdocs.yml, docs/ ou le dossier fiches/) : ils "
+            "bloquent la construction même avec --skip-invalid. Le site n'a pas été "
+            "construit ; le site déjà publié reste en place.",
+            file=sys.stderr,
+        )
+        return False
+    left_files = {item.file for item in selection.left_out}
+    _print_problems([p for p in problems if p.file not in left_files])
+    if not selection.left_out:
+        return True
+    for item in selection.left_out:
+        print(f"Fiche écartée : {item.file}", file=sys.stderr)
+        _print_problems(list(item.problems))
+        for clash in item.clashes:
+            print(f"    → écartée avec {clash.file} : {clash.message}", file=sys.stderr)
+    print(
+        f"{len(selection.left_out)} fiche(s) écartée(s) sur {total} (--skip-invalid) ; "
+        "corrigez-les, puis relancez la construction pour les publier.",
+        file=sys.stderr,
+    )
+    if not selection.published:
+        print(
+            "Aucune fiche ne reste à publier : le site n'a pas été construit ; "
+            "le site déjà publié reste en place.",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -115,6 +115,7 @@ def stage_site(
         result.glossary,
         include_drafts=include_drafts,
         changed=last_changes(project.root, project.relative(project.fiches_dir)),
+        links=result.fiche_links,
     )
     settings = settings or _settings(project)
     intro = wrap_body(_home_intro(project), settings.body_secret)

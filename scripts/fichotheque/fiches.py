@@ -225,17 +225,22 @@ def read_fiche(path: Path, file: str) -> tuple[RawFiche, list[Problem]]:
     return raw, problems
 
 
+def colliding_names(files: list[str]) -> list[list[str]]:
+    """Groups of two or more files whose paths differ only in case or normalisation."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for file in files:
+        groups[unicodedata.normalize("NFC", file).casefold()].append(file)
+    return [group for group in groups.values() if len(group) > 1]
+
+
 def name_collisions(files: list[str]) -> list[Problem]:
     """Files whose paths differ only in case or Unicode normalisation.
 
     They are distinct on Linux but collide on macOS and Windows, in git checkouts
     and in the site's URLs.
     """
-    groups: dict[str, list[str]] = defaultdict(list)
-    for file in files:
-        groups[unicodedata.normalize("NFC", file).casefold()].append(file)
     problems = []
-    for group in groups.values():
+    for group in colliding_names(files):
         for file in group[1:]:
             problems.append(
                 Problem(

@@ -25,12 +25,14 @@ class Targets:
     pages: set[str] = field(default_factory=set)
     files: set[str] = field(default_factory=set)
     anchors: dict[str, set[str]] = field(default_factory=dict)
+    fiches: dict[str, str] = field(default_factory=dict)  # fiche page → its slug
 
     def add_fiche(self, slug: str, anchors: Iterable[str]) -> None:
         """A fiche page and the anchors of its headings."""
         page = fiche_page(slug)
         self.pages.add(page)
         self.anchors[page] = {*anchors, *FICHE_SECTION_ANCHORS}
+        self.fiches[page] = slug
 
     def add_glossary(self, ids: Iterable[str]) -> None:
         """The glossary page, whose anchors are the meanings' ids."""
@@ -57,6 +59,21 @@ class Targets:
             if candidate in self.pages or candidate in self.files:
                 return candidate
         return None
+
+
+def fiches_reached(slug: str, links: Iterable[BodyLink], targets: Targets) -> dict[str, str]:
+    """The links of fiche ``slug``'s body that reach another fiche: link target → its slug.
+
+    The renderer turns those whose fiche is not published (a draft, a fiche left out by
+    ``--skip-invalid``) into plain text.
+    """
+    reached = {}
+    for link in links:
+        page, _anchor = targets.resolve(slug, link.target)
+        other = targets.fiches.get(page) if page is not None else None
+        if other is not None and other != slug:
+            reached[link.target] = other
+    return reached
 
 
 def check_links(file: str, slug: str, links: Iterable[BodyLink], targets: Targets) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .crosscheck import resolve_related
@@ -42,6 +43,8 @@ class Catalogue:
     similar: dict[str, tuple[str, ...]] = field(default_factory=dict)
     acronyms: dict[str, tuple[Meaning, ...]] = field(default_factory=dict)
     changed: dict[str, dt.date] = field(default_factory=dict)
+    # For each fiche, the link targets of its body that reach a fiche not published.
+    unpublished_links: dict[str, frozenset[str]] = field(default_factory=dict)
     _by_slug: dict[str, Fiche] = field(default_factory=dict, repr=False)
     _by_number: dict[int, Fiche] = field(default_factory=dict, repr=False)
     _by_term: dict[tuple[str, str], list[Fiche]] = field(default_factory=dict, repr=False)
@@ -94,12 +97,17 @@ def build_catalogue(
     *,
     include_drafts: bool = False,
     changed: dict[str, dt.date] | None = None,
+    links: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Catalogue:
     """The catalogue of a checked project; drafts are left out unless asked for.
 
-    ``changed`` maps fiche files to the day they last changed (from git), if known.
+    ``changed`` maps fiche files to the day they last changed (from git), if known;
+    ``links`` maps fiche files to the body links that reach another fiche (link target →
+    its slug), so that a link to a fiche not shown becomes plain text.
     """
     shown = newest_first([f for f in fiches if include_drafts or not f.is_draft])
+    published = {f.slug for f in shown}
+    links = links or {}
     by_term: dict[tuple[str, str], list[Fiche]] = defaultdict(list)
     for fiche in shown:
         for facet_key, slugs in fiche.terms:
@@ -115,6 +123,10 @@ def build_catalogue(
         _similar(shown, by_term, related),
         {f.slug: used_meanings(f, glossary) for f in shown},
         {f.slug: changed[f.file] for f in shown if f.file in changed},
+        {
+            f.slug: frozenset(t for t, s in links.get(f.file, {}).items() if s not in published)
+            for f in shown
+        },
         {f.slug: f for f in shown},
         {f.number: f for f in shown if f.number is not None},
         dict(by_term),

@@ -93,9 +93,14 @@ def format_report(problems: Iterable[Problem], *, per_file: int = MAX_PROBLEMS_S
     return lines
 
 
+def fails(problem: Problem, *, strict: bool) -> bool:
+    """Whether this problem fails a check or a build (a warning, only with ``strict``)."""
+    return problem.severity is Severity.ERROR or strict
+
+
 def is_failure(problems: Iterable[Problem], *, strict: bool) -> bool:
     """Whether these problems should fail a check or a build."""
-    return any(p.severity is Severity.ERROR or strict for p in problems)
+    return any(fails(p, strict=strict) for p in problems)
 
 
 def summary(problems: list[Problem]) -> str:

@@ -7,6 +7,7 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..bodycheck import unlink
 from ..dates import MONTHS
 from ..fiches import Fiche, Resource
 from ..glossary import Meaning
@@ -206,7 +207,10 @@ def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
 
 def link_fiche_references(catalogue: Catalogue, fiche: Fiche) -> str:
     """The body with each « Fiche 37 » naming another published fiche made a link, and
-    followed by that fiche's title: « voir Fiche 8 » alone says nothing."""
+    followed by that fiche's title: « voir Fiche 8 » alone says nothing.
+
+    A link to a fiche that is not published (a draft, a fiche left out) becomes its text,
+    as a « Fiche 37 » whose fiche is not published stays text."""
     page_dir = posixpath.dirname(fiche_path(fiche))
 
     def link(number: int, text: str) -> str | None:
@@ -217,7 +221,8 @@ def link_fiche_references(catalogue: Catalogue, fiche: Fiche) -> str:
         title = f'<span class="fiche-reference-titre">(« {markdown_text(other.title)} »)</span>'
         return f"[{text}]({path}) {title}"
 
-    return link_references(fiche.body.strip(), link)
+    body = unlink(fiche.body.strip(), catalogue.unpublished_links.get(fiche.slug, ()))
+    return link_references(body, link)
 
 
 def _acronyms_box(page: str, meanings: tuple[Meaning, ...]) -> str:
