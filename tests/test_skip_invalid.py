@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from casefiles import CASES
-from conftest import REPO
+from conftest import BASE, REPO
 from fichotheque.bodycheck import unlink
 from fichotheque.check import check_project
 from fichotheque.cli import EXIT_LEFT_OUT, EXIT_MEANINGS, EXIT_OK, EXIT_PROBLEMS
@@ -81,7 +81,7 @@ def make_base(root: Path) -> Base:
     """The test project with VALID generated fiches, three broken ones that valid fiches
     point to (by ``fiches_liees``, by « Fiche N », by a Markdown link), and a draft."""
     shutil.copytree(CASES / "project", root)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copyfile(BASE / "mkdocs.yml", root / "mkdocs.yml")
     fiches = root / "fiches"
     for path in fiches.glob("*.md"):
         path.unlink()
