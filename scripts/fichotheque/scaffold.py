@@ -20,7 +20,7 @@ from .taxonomy import Facet, Taxonomy, load_taxonomy
 
 STARTER_DIR = Path(__file__).parent / "starter"
 DEFAULT_SITE_NAME = "Fiches d'activités"
-DEFAULT_ORGANISATION = "notre organisation"
+DEFAULT_ORGANISATION = "Notre organisation"
 EXAMPLE_FICHE = "fiches/exemple.md"
 # Starter file → its place in the new base. A dot file does not travel as package data.
 RENAMED = {"gitignore": ".gitignore"}
@@ -83,7 +83,7 @@ def init_base(
 
 def _values(identity: Identity, today: dt.date) -> dict[str, str]:
     """The texts a starter file takes, quoted for where it goes (YAML or Markdown)."""
-    description = f"Les fiches d'activités de {identity.organisation}."
+    description = f"Fiches d'activités publiées par {identity.organisation}."
     site_url = (
         f"site_url: {_yaml(identity.site_url)}"
         if identity.site_url
@@ -97,7 +97,7 @@ def _values(identity: Identity, today: dt.date) -> dict[str, str]:
         "organisation_yaml": _yaml(identity.organisation),
         "organisation_md": html.escape(identity.organisation),
         "description_yaml": _yaml(description),
-        "copyright_yaml": _yaml(f"Textes de {identity.organisation}, sous licence CC BY 4.0"),
+        "copyright_yaml": _yaml(f"© {identity.organisation} · textes sous licence CC BY 4.0"),
         "site_url_line": site_url,
         "year": str(today.year),
         "today": today.isoformat(),

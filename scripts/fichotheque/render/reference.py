@@ -7,6 +7,7 @@ from ``problems.CODES``: when one of them changes, the page follows.
 from __future__ import annotations
 
 import html
+import json
 
 import yaml
 
@@ -61,17 +62,29 @@ par {", ".join(_code(p) for p in policy.DANGEROUS_PREFIXES)} ;
 (<code>extra.hotes_autorises</code>) :</strong> {embeds}.</p>"""
 
 
-def _yaml(key: str, value: object) -> str:
-    text = yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=80)
-    return text.rstrip("\n").removesuffix("\n...")
+def _yaml(key: str, value: str | list[str] | dict[str, str]) -> str:
+    """One front-matter line as staff write it: plain where YAML allows, else in quotes."""
+    for quote in (str, lambda text: json.dumps(text, ensure_ascii=False)):
+        if isinstance(value, dict):
+            text = f"{key}:" + "".join(f"\n  {k}: {quote(v)}" for k, v in value.items())
+        elif isinstance(value, list):
+            text = f"{key}: [{', '.join(quote(item) for item in value)}]"
+        else:
+            text = f"{key}: {quote(value)}"
+        try:
+            if yaml.safe_load(text) == {key: value}:
+                return text
+        except yaml.YAMLError:
+            pass
+    return text
 
 
 def base_examples(catalogue: Catalogue) -> dict[str, str]:
     """Examples taken from this base, for the fields it fills: the staff know them."""
     examples: dict[str, str] = {}
-    values: dict[str, object] = {}
+    values: dict[str, str | list[str]] = {}
     for fiche in catalogue.fiches:
-        found = {
+        found: dict[str, str | list[str]] = {
             "title": fiche.title,
             "organisation": fiche.organisation,
             "lieux": list(fiche.places),
