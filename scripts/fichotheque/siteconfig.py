@@ -95,7 +95,7 @@ def load_project_config(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(
             f"le fichier {path.name} est introuvable : il donne au moins le nom du site "
-            "(« site_name: … ») et le thème (« theme: {name: material, language: fr} »)."
+            "(« site_name: … ») ; « fichotheque init --force » en écrit un."
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(

@@ -217,9 +217,10 @@ def _explain_missing(problem: Problem) -> Problem:
     return replace(
         problem,
         message="Le fichier mkdocs.yml est introuvable : il donne au moins le nom du site "
-        "(« site_name: … ») et le thème (« theme: {name: material, language: fr} »).",
-        hint="Créez mkdocs.yml à la racine de la base, par exemple en copiant celui de la "
-        "base d'exemple de Fichothèque.",
+        "(« site_name: … »).",
+        hint="Lancez « fichotheque init --force » à la racine de la base : il écrit un "
+        "mkdocs.yml commenté et garde tous vos fichiers. Une ligne « site_name: … » suffit "
+        "aussi.",
     )
 
 
