@@ -29,8 +29,9 @@ from .model import build_catalogue
 from .project import Project
 from .render import HOME, Licence, Settings, Site, render_reference, render_site
 from .render.fiche import NOT_INDEXED
+from .setupschema import SHOWN_TEXTS
 from .siteconfig import ConfigError, write_site_config
-from .sitesettings import SHOWN_TEXTS, read_settings
+from .sitesettings import read_settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,13 +9,12 @@ from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
 from .schema import FIELDS_BY_KEY, RESERVED_FACET_KEYS
-from .text import SLUG_PATTERN, fold
+from .setupschema import FACET, FACET_KEY_RULE, GROUP, SLUG_RULE, TAXONOMY, TERM
+from .text import fold
 from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
 
-FACET_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-FACET_KEYS = ("cle", "libelle", "description", "multiple", "obligatoire", "termes", "groupes")
-GROUP_KEYS = ("slug", "libelle", "description", "termes")
-TERM_KEYS = ("slug", "libelle", "description", "alias")
+# A term page named like this would replace the facet's own page (routes.facet_page).
+RESERVED_TERM_SLUGS = ("index",)
 
 
 @dataclass(frozen=True)
@@ -109,8 +107,8 @@ class _TaxonomyReader(Reader):
                     "Ajoutez une liste « facettes: » (voir le guide de rédaction).",
                 )
             return Taxonomy()
-        self.check_keys(mapping, ("facettes",), "", "de la taxonomie")
-        self.require(mapping, ("facettes",), "", "dans la taxonomie")
+        self.check_keys(mapping, TAXONOMY.names, "", "de la taxonomie")
+        self.require(mapping, TAXONOMY.required, "", "dans la taxonomie")
         facet_nodes = mapping.get("facettes")
         if isinstance(facet_nodes, Sequence) and not facet_nodes.items:
             self.report(
@@ -139,14 +137,14 @@ class _TaxonomyReader(Reader):
         mapping = self.mapping(node, field, "Une facette")
         if mapping is None:
             return None
-        self.check_keys(mapping, FACET_KEYS, field + ".", "d'une facette")
-        self.require(mapping, ("cle", "libelle"), field + ".", "dans cette facette")
+        self.check_keys(mapping, FACET.names, field + ".", "d'une facette")
+        self.require(mapping, FACET.required, field + ".", "dans cette facette")
         key = self.text(mapping.get("cle"), field + ".cle")
         label = self.text(mapping.get("libelle"), field + ".libelle")
         description = self._description(mapping, field, "cette facette")
         multiple = self.boolean(mapping.get("multiple"), field + ".multiple")
         required = self.boolean(mapping.get("obligatoire"), field + ".obligatoire")
-        if key is not None and not FACET_KEY_PATTERN.match(key):
+        if key is not None and not FACET_KEY_RULE.pattern.match(key):
             self.report(
                 mapping.get("cle"),
                 "cle-invalide",
@@ -232,10 +230,8 @@ class _TaxonomyReader(Reader):
                 group = self.mapping(node, group_field, "Un groupe")
                 if group is None:
                     continue
-                self.check_keys(group, GROUP_KEYS, group_field + ".", "d'un groupe")
-                self.require(
-                    group, ("slug", "libelle", "termes"), group_field + ".", "dans ce groupe"
-                )
+                self.check_keys(group, GROUP.names, group_field + ".", "d'un groupe")
+                self.require(group, GROUP.required, group_field + ".", "dans ce groupe")
                 slug = self._slug(group.get("slug"), group_field + ".slug")
                 label = self.text(group.get("libelle"), group_field + ".libelle")
                 if slug is None or label is None:
@@ -280,18 +276,18 @@ class _TaxonomyReader(Reader):
             mapping = self.mapping(item, term_field, "Un terme")
             if mapping is None:
                 continue
-            self.check_keys(mapping, TERM_KEYS, term_field + ".", "d'un terme")
-            self.require(mapping, ("slug", "libelle"), term_field + ".", "dans ce terme")
+            self.check_keys(mapping, TERM.names, term_field + ".", "d'un terme")
+            self.require(mapping, TERM.required, term_field + ".", "dans ce terme")
             slug = self._slug(mapping.get("slug"), term_field + ".slug")
             label = self.text(mapping.get("libelle"), term_field + ".libelle")
             description = self._description(mapping, term_field, "ce terme")
             aliases = [
                 s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")
             ]
-            if slug == "index":
+            if slug in RESERVED_TERM_SLUGS:
                 self.report(
                     mapping.get("slug"), "slug-reserve", term_field + ".slug",
-                    "« index » est réservé par le site : la page du terme remplacerait celle "
+                    f"« {slug} » est réservé par le site : la page du terme remplacerait celle "
                     "de la facette.", "Choisissez un autre slug.",
                 )  # fmt: skip
             elif slug is not None and label is not None:
@@ -305,7 +301,7 @@ class _TaxonomyReader(Reader):
 
     def _slug(self, node: Node | None, field: str) -> str | None:
         slug = self.text(node, field)
-        if slug is not None and not SLUG_PATTERN.match(slug):
+        if slug is not None and not SLUG_RULE.pattern.match(slug):
             self.report(
                 node,
                 "slug-invalide",
