@@ -16,10 +16,13 @@ TIMELINE = "chronologie.md"
 PANORAMA = "panorama.md"
 DATA_PAGE = "donnees.md"
 REFERENCE = "reference-des-champs.md"
+CONFIGURATION = "reference-de-la-configuration.md"
 JSON_FILE = "donnees/fiches.json"
 CSV_FILE = "donnees/fiches.csv"
 FEED_FILE = "flux.xml"
-FIXED_PAGES = (HOME, CATALOGUE, GLOSSARY, SEARCH, TIMELINE, PANORAMA, DATA_PAGE, REFERENCE)
+FIXED_PAGES = (
+    HOME, CATALOGUE, GLOSSARY, SEARCH, TIMELINE, PANORAMA, DATA_PAGE, REFERENCE, CONFIGURATION
+)  # fmt: skip
 DATA_FILES = (JSON_FILE, CSV_FILE, FEED_FILE)
 FICHES_DIR = "fiches"
 
