@@ -101,9 +101,15 @@ SLUG_RULE = Rule(
     "publié, il ne doit plus changer : les liens et les favoris des lecteurs y mènent. "
     "Pour corriger un intitulé, changez le libellé.",
 )
+GROUP_SLUG_RULE = Rule(
+    SLUG_PATTERN,
+    SLUG_RULE.says,
+    "Il distingue le groupe des autres groupes de la facette ; il a la forme des slugs de "
+    "terme pour que le fichier se lise d'une seule manière.",
+)
 MEANING_ID_RULE = Rule(
     SLUG_PATTERN,
-    "des minuscules sans accent et des chiffres, séparés par des tirets simples",
+    SLUG_RULE.says,
     "L'identifiant est l'ancre du sens dans la page du glossaire et ce qu'une fiche écrit "
     "dans « sigles » pour choisir ce sens.",
 )
@@ -158,7 +164,7 @@ GROUP = Block(
             Type.IDENTIFIER,
             "Identifiant du groupe, unique dans la facette.",
             required=True,
-            rule=SLUG_RULE,
+            rule=GROUP_SLUG_RULE,
         ),
         Key("libelle", Type.TEXT, "Le titre montré au public.", required=True),
         Key("description", Type.TEXT, "Une phrase pour le public, sous le titre du groupe."),

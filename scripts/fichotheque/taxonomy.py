@@ -9,7 +9,16 @@ from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
 from .schema import FIELDS_BY_KEY, RESERVED_FACET_KEYS
-from .setupschema import FACET, FACET_KEY_RULE, GROUP, SLUG_RULE, TAXONOMY, TERM
+from .setupschema import (
+    FACET,
+    FACET_KEY_RULE,
+    GROUP,
+    GROUP_SLUG_RULE,
+    SLUG_RULE,
+    TAXONOMY,
+    TERM,
+    Rule,
+)
 from .text import fold
 from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
 
@@ -232,7 +241,7 @@ class _TaxonomyReader(Reader):
                     continue
                 self.check_keys(group, GROUP.names, group_field + ".", "d'un groupe")
                 self.require(group, GROUP.required, group_field + ".", "dans ce groupe")
-                slug = self._slug(group.get("slug"), group_field + ".slug")
+                slug = self._slug(group.get("slug"), group_field + ".slug", GROUP_SLUG_RULE)
                 label = self.text(group.get("libelle"), group_field + ".libelle")
                 if slug is None or label is None:
                     continue
@@ -278,7 +287,7 @@ class _TaxonomyReader(Reader):
                 continue
             self.check_keys(mapping, TERM.names, term_field + ".", "d'un terme")
             self.require(mapping, TERM.required, term_field + ".", "dans ce terme")
-            slug = self._slug(mapping.get("slug"), term_field + ".slug")
+            slug = self._slug(mapping.get("slug"), term_field + ".slug", SLUG_RULE)
             label = self.text(mapping.get("libelle"), term_field + ".libelle")
             description = self._description(mapping, term_field, "ce terme")
             aliases = [
@@ -299,9 +308,9 @@ class _TaxonomyReader(Reader):
     def _reported(self, field: str) -> bool:
         return any(problem.field == field for problem in self.problems)
 
-    def _slug(self, node: Node | None, field: str) -> str | None:
+    def _slug(self, node: Node | None, field: str, rule: Rule) -> str | None:
         slug = self.text(node, field)
-        if slug is not None and not SLUG_RULE.pattern.match(slug):
+        if slug is not None and not rule.pattern.match(slug):
             self.report(
                 node,
                 "slug-invalide",
