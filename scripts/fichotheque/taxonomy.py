@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
+from .routes import facet_page
 from .schema import FIELDS_BY_KEY, RESERVED_FACET_KEYS
 from .setupschema import (
     FACET,
@@ -22,8 +23,8 @@ from .setupschema import (
 from .text import fold
 from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
 
-# A term page named like this would replace the facet's own page (routes.facet_page).
-RESERVED_TERM_SLUGS = ("index",)
+# A term whose page would be the facet's own page (« index »), which it would replace.
+RESERVED_TERM_SLUGS = (PurePosixPath(facet_page("cle")).stem,)
 
 
 @dataclass(frozen=True)
