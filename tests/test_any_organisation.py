@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import frontmatter
+import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -22,11 +23,12 @@ from bases import foreign_base
 from conftest import BASE, REPO
 from fichotheque.check import check_project
 from fichotheque.engine import build_site, stage_site
+from fichotheque.jsonschemas import DEFAULT_DIR, SCHEMA_FILES
 from fichotheque.project import Project
 from fichotheque.routes import ENGINE_ROUTES, FIXED_ROUTES, address, reserved_names
 from fichotheque.scaffold import RENAMED, STARTER_DIR
+from fichotheque.setupschema import FACET_KEY_RULE
 from fichotheque.siteconfig import THEME_DIR
-from fichotheque.taxonomy import FACET_KEY_PATTERN
 from test_browser import browser, serving  # noqa: F401  (the fixture, and the server)
 
 EXECUTABLE = Path(sys.executable).parent / "fichotheque"
@@ -57,7 +59,7 @@ def starter_files(year: int) -> set[str]:
             if relative == "fiches/exemple.md":
                 relative = f"fiches/{year}-exemple-de-fiche.md"
             names.add(RENAMED.get(relative, relative))
-    return names
+    return names | {f"{DEFAULT_DIR}/{name}" for name in SCHEMA_FILES.values()}
 
 
 def taxonomy_facets(root: Path) -> list[dict[str, object]]:
@@ -99,6 +101,9 @@ def test_init_creates_a_base_that_passes_strict_check_and_builds(tmp_path: Path)
     checked = run("check", "--strict", "--root", base)
     assert checked.returncode == 0, checked.stdout
     assert "Aucun problème" in checked.stdout
+    for name, file in SCHEMA_FILES.items():  # what an editor checks the set-up files with
+        schema = json.loads((base / DEFAULT_DIR / file).read_text(encoding="utf-8"))
+        jsonschema.validate(yaml.safe_load((base / f"{name}.yml").read_text("utf-8")), schema)
     built = run("build", "--root", base)
     assert built.returncode == 0, built.stderr
     site = base / "site"
@@ -476,7 +481,7 @@ def test_a_facet_key_that_would_take_a_generated_address_is_refused(
     key = taxonomy_facets(example.root)[-1]["cle"]
     example.taxonomy_path.write_text(text.replace(f"cle: {key}", f"cle: {name}"), "utf-8")
     problems = [p for p in check_project(example).problems if p.file == "taxonomy.yml"]
-    expected = "facette-reservee" if FACET_KEY_PATTERN.match(name) else "cle-invalide"
+    expected = "facette-reservee" if FACET_KEY_RULE.pattern.match(name) else "cle-invalide"
     assert [p.code for p in problems if p.severity == "error"] == [expected]
     if expected == "facette-reservee":
         assert reserved_names()[name] in problems[0].message

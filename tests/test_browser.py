@@ -120,6 +120,7 @@ PAGE_KINDS = {
     "glossaire": "glossaire/",
     "guide": "guide-de-redaction/",
     "reference": "reference-des-champs/",
+    "configuration": "reference-de-la-configuration/",
     "404": "404.html",
     "chronologie": "chronologie/",
     "panorama": "panorama/",

@@ -5,8 +5,10 @@ The package is a pipeline; each module does one stage:
     load       project (where files live), limits (sizes), files (safe reading and
                writing), yamlnodes (YAML with positions), taxonomy, glossary, fiches,
                sitesettings (what mkdocs.yml puts on pages)
-    declare    schema (the one declaration of fields), routes (every generated
-               address), htmlpolicy (the HTML a body may hold, and its sanitiser)
+    declare    schema (the one declaration of fields), setupschema (of every key of
+               taxonomy.yml, glossary.yml and the settings), routes (every generated
+               address), htmlpolicy (the HTML a body may hold, and its sanitiser),
+               jsonschemas (the set-up files' JSON Schemas, for editors)
     validate   reading and fields (typed readers), references (« Fiche N »),
                bodycheck (a body against the HTML policy), validate (one fiche),
                links and crosscheck (the collection), check (everything, in one run)

@@ -71,7 +71,7 @@ def _frenchify(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``check`` and ``build``, each with its options."""
+    """The command line: ``check``, ``build``, ``serve`` and ``schema``, each with its options."""
     parser = _FrenchParser(
         prog="fichotheque",
         description="Vérifie et publie une base de fiches d'activités.",
@@ -166,6 +166,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", default="127.0.0.1", help="adresse d'écoute (par défaut : 127.0.0.1)"
     )
+    schema = commands.add_parser(
+        "schema",
+        help="écrit les schémas JSON de taxonomy.yml et glossary.yml pour les éditeurs",
+        description="Écrit les schémas JSON de taxonomy.yml et glossary.yml : un éditeur "
+        "qui les connaît (VS Code et son extension YAML…) complète les clés, affiche l'aide "
+        "au survol et souligne les erreurs pendant la saisie. Un fichier modifié depuis "
+        "n'est remplacé qu'avec --force.",
+    )
+    _root_option(schema)
+    schema.add_argument(
+        "--schema-dir",
+        type=Path,
+        default=None,
+        help="dossier des schémas (par défaut : schemas/ à la racine)",
+    )
+    schema.add_argument(
+        "--force",
+        action="store_true",
+        help="remplace un schéma même s'il a été modifié depuis",
+    )
     return parser
 
 
@@ -204,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format)
+        if args.command == "schema":
+            return _schema(project, args.schema_dir, force=args.force)
         if args.command == "serve":
             from .serve import serve
 
@@ -289,6 +311,34 @@ def _check(project: Project, *, strict: bool, output: str) -> int:
             print(line)
         print(f"{len(result.fiches)} fiche(s) vérifiée(s). {summary(result.problems)}")
     return EXIT_PROBLEMS if is_failure(result.problems, strict=strict) else EXIT_OK
+
+
+def _schema(project: Project, folder: Path | None, *, force: bool) -> int:
+    from .jsonschemas import DEFAULT_DIR, Outcome, write_schemas
+
+    target = folder.resolve() if folder is not None else project.root / DEFAULT_DIR
+    try:
+        results = write_schemas(target, force=force)
+    except OSError as error:
+        print(
+            f"fichotheque : les schémas n'ont pas pu être écrits dans {target} "
+            f"({error.strerror or error}).",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    for result in results:
+        print(f"{_shown(project, result.path)} : {result.outcome}.")
+    kept = [r for r in results if r.outcome in (Outcome.KEPT, Outcome.NOT_A_FILE)]
+    return EXIT_PROBLEMS if kept else EXIT_OK
+
+
+def _shown(project: Project, path: Path) -> str:
+    """A path as the user knows it: from the base's root when it is inside."""
+    return (
+        path.relative_to(project.root).as_posix()
+        if path.is_relative_to(project.root)
+        else str(path)
+    )
 
 
 def _build(

@@ -27,10 +27,19 @@ from .history import last_changes
 from .htmlpolicy import wrap_body
 from .model import build_catalogue
 from .project import Project
-from .render import HOME, Licence, Settings, Site, render_reference, render_site
+from .render import (
+    HOME,
+    Licence,
+    Settings,
+    Site,
+    render_configuration,
+    render_reference,
+    render_site,
+)
 from .render.fiche import NOT_INDEXED
+from .setupschema import SHOWN_TEXTS
 from .siteconfig import ConfigError, write_site_config
-from .sitesettings import SHOWN_TEXTS, read_settings
+from .sitesettings import read_settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -120,9 +129,12 @@ def stage_site(
     settings = settings or _settings(project)
     intro = wrap_body(_home_intro(project), settings.body_secret)
     site = render_site(catalogue, project.root, home_intro=intro, settings=settings)
-    reference = render_reference(catalogue, settings.allowed_hosts)
-    site.pages.append(reference)
-    site.staff_pages.append(reference.path)
+    for page in (
+        render_reference(catalogue, settings.allowed_hosts),
+        render_configuration(catalogue),
+    ):
+        site.pages.append(page)
+        site.staff_pages.append(page.path)
     docs = staging / "docs"
     _write_docs(project, site, docs, settings.body_secret)
     return _write_config(project, site, staging), len(catalogue.fiches)

@@ -10,10 +10,9 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem
 from .reading import Reader
-from .text import SLUG_PATTERN, slugify
+from .setupschema import MEANING, MEANING_ID_RULE
+from .text import slugify
 from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
-
-MEANING_KEYS = ("id", "forme_developpee", "contexte", "definition")
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ class _GlossaryReader(Reader):
                 meaning = self.mapping(item, field, "Un sens")
                 if meaning is None:
                     continue
-                self.check_keys(meaning, MEANING_KEYS, field + ".", "d'un sens du glossaire")
+                self.check_keys(meaning, MEANING.names, field + ".", "d'un sens du glossaire")
                 if len(items) > 1:
                     self.require(meaning, ("id",), field + ".", "quand un terme a plusieurs sens")
                     meaning_id = self.text(meaning.get("id"), field + ".id")
@@ -150,14 +149,14 @@ class _GlossaryReader(Reader):
                 if meaning_id is None:
                     continue
                 id_node = meaning.get("id")
-                if id_node is None and not SLUG_PATTERN.match(meaning_id):
+                if id_node is None and not MEANING_ID_RULE.pattern.match(meaning_id):
                     self.report(
                         key, "slug-invalide", field + ".id",
                         f"Aucun identifiant ne peut être déduit de « {term} ».",
                         "Ajoutez « id: » avec des minuscules, des chiffres et des tirets.",
                     )  # fmt: skip
                     continue
-                if not SLUG_PATTERN.match(meaning_id):
+                if not MEANING_ID_RULE.pattern.match(meaning_id):
                     self.report(
                         id_node, "slug-invalide", field + ".id",
                         f"« {meaning_id} » n'est pas un identifiant valable.",

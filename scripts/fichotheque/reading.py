@@ -14,7 +14,7 @@ from .problems import Problem, Severity
 from .text import french_number, suggest
 from .yamlnodes import Mapping, Mark, Node, Scalar, Sequence, describe
 
-_BOOLEANS = {"true": True, "false": False, "oui": True, "non": False}
+BOOLEAN_WORDS = {"true": True, "false": False, "oui": True, "non": False}
 
 
 class Reader:
@@ -126,8 +126,8 @@ class Reader:
         """true/false (or oui/non); report anything else."""
         if node is None:
             return None
-        if isinstance(node, Scalar) and node.value.lower() in _BOOLEANS:
-            return _BOOLEANS[node.value.lower()]
+        if isinstance(node, Scalar) and node.value.lower() in BOOLEAN_WORDS:
+            return BOOLEAN_WORDS[node.value.lower()]
         self.report(
             node,
             "type-invalide",

@@ -18,6 +18,7 @@ TIMELINE = "chronologie.md"
 PANORAMA = "panorama.md"
 DATA_PAGE = "donnees.md"
 REFERENCE = "reference-des-champs.md"
+CONFIGURATION = "reference-de-la-configuration.md"
 JSON_FILE = "donnees/fiches.json"
 CSV_FILE = "donnees/fiches.csv"
 FEED_FILE = "flux.xml"
@@ -42,6 +43,7 @@ FIXED_ROUTES = (
     Route(PANORAMA, "le panorama"),
     Route(DATA_PAGE, "la page des données ouvertes"),
     Route(REFERENCE, "la référence des champs"),
+    Route(CONFIGURATION, "la référence de la configuration"),
     Route(JSON_FILE, "l'export JSON des fiches"),
     Route(CSV_FILE, "l'export CSV des fiches"),
     Route(FEED_FILE, "le flux Atom"),

@@ -2,7 +2,8 @@
 
 The starter files ship in the package (``starter/``). What depends on the new base is
 filled in: its names, its address, and the parts of the writing guide and of the example
-fiche that follow its taxonomy. Nothing already in the folder is replaced.
+fiche that follow its taxonomy. The JSON Schemas of taxonomy.yml and glossary.yml come
+along, for editors. Nothing already in the folder is replaced.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from string import Template
 
 from .files import write_new_text
+from .jsonschemas import DEFAULT_DIR, SCHEMA_FILES, schema_text, schemas
 from .project import Project
 from .taxonomy import Facet, Taxonomy, load_taxonomy
 
@@ -73,12 +75,19 @@ def init_base(
         if relative != "taxonomy.yml" and "facets_md" not in values:
             values.update(_taxonomy_values(project, example))
         text = Template(source.read_text(encoding="utf-8")).substitute(values)
-        target = folder / relative
-        if target.exists() or target.is_symlink() or not write_new_text(target, text):
-            report.kept.append(relative)
-        else:
-            report.written.append(relative)
+        _write_new(folder, relative, text, report)
+    # Editors check taxonomy.yml and glossary.yml against these (see their first line).
+    for name, schema in schemas().items():
+        _write_new(folder, f"{DEFAULT_DIR}/{SCHEMA_FILES[name]}", schema_text(schema), report)
     return report
+
+
+def _write_new(folder: Path, relative: str, text: str, report: InitReport) -> None:
+    target = folder / relative
+    if target.exists() or target.is_symlink() or not write_new_text(target, text):
+        report.kept.append(relative)
+    else:
+        report.written.append(relative)
 
 
 def _values(identity: Identity, today: dt.date) -> dict[str, str]:

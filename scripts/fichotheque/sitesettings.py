@@ -14,15 +14,16 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
+from .setupschema import HOSTS_KEY, LICENCE, SETTINGS, SHOWN_TEXTS, Type
 from .siteconfig import SEARCH_PLUGINS, THEME
 from .text import MARKUP
 from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
 
-HOSTS_KEY = "hotes_autorises"
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_THEME_FILES = [k.name.removeprefix("theme.") for k in SETTINGS if k.type is Type.FILE]
+_FILE_LISTS = [k.name for k in SETTINGS if k.type is Type.FILES]
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})+$")
-SHOWN_TEXTS = ("site_name", "site_description", "site_author", "copyright")
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,9 @@ class _SettingsReader(Reader):
                 "Ajoutez « site_url: https://… » avec l'adresse publique du site.",
                 Severity.WARNING,
             )  # fmt: skip
-        for key in ("logo", "favicon"):
+        for key in _THEME_FILES:
             self.local(theme.get(key) if theme else None, f"theme.{key}")
-        for key in ("extra_css", "extra_javascript"):
+        for key in _FILE_LISTS:
             for item in self.sequence(_untagged(root.get(key)), key):
                 self.local(item.get("path") if isinstance(item, Mapping) else item, key)
         return SiteSettings(
@@ -171,8 +172,8 @@ class _SettingsReader(Reader):
         mapping = self.mapping(node, "extra.licence", "« extra.licence »")
         if mapping is None:
             return "", ""
-        self.check_keys(mapping, ("nom", "url"), "extra.licence.", "de « extra.licence »")
-        self.require(mapping, ("nom",), "extra.licence.", "dans « extra.licence »")
+        self.check_keys(mapping, LICENCE.names, "extra.licence.", "de « extra.licence »")
+        self.require(mapping, LICENCE.required, "extra.licence.", "dans « extra.licence »")
         name = self.shown_text(mapping.get("nom"), "extra.licence.nom") or ""
         url = self.url(mapping.get("url"), "extra.licence.url") or ""
         return name, url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,13 +10,18 @@ from .problems import Problem, Severity
 from .reading import Reader
 from .routes import RESERVED_TERM_SLUGS, reserved_names
 from .schema import FIELDS_BY_KEY
-from .text import SLUG_PATTERN, fold, slugify
+from .setupschema import (
+    FACET,
+    FACET_KEY_RULE,
+    GROUP,
+    GROUP_SLUG_RULE,
+    SLUG_RULE,
+    TAXONOMY,
+    TERM,
+    Rule,
+)
+from .text import fold, slugify
 from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
-
-FACET_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-FACET_KEYS = ("cle", "libelle", "description", "multiple", "obligatoire", "termes", "groupes")
-GROUP_KEYS = ("slug", "libelle", "description", "termes")
-TERM_KEYS = ("slug", "libelle", "description", "alias")
 
 
 def facet_key_for(text: str) -> str:
@@ -125,8 +129,8 @@ class _TaxonomyReader(Reader):
                     "Ajoutez une liste « facettes: » (voir le guide de rédaction).",
                 )
             return Taxonomy()
-        self.check_keys(mapping, ("facettes",), "", "de la taxonomie")
-        self.require(mapping, ("facettes",), "", "dans la taxonomie")
+        self.check_keys(mapping, TAXONOMY.names, "", "de la taxonomie")
+        self.require(mapping, TAXONOMY.required, "", "dans la taxonomie")
         facet_nodes = mapping.get("facettes")
         if isinstance(facet_nodes, Sequence) and not facet_nodes.items:
             self.report(
@@ -155,14 +159,14 @@ class _TaxonomyReader(Reader):
         mapping = self.mapping(node, field, "Une facette")
         if mapping is None:
             return None
-        self.check_keys(mapping, FACET_KEYS, field + ".", "d'une facette")
-        self.require(mapping, ("cle", "libelle"), field + ".", "dans cette facette")
+        self.check_keys(mapping, FACET.names, field + ".", "d'une facette")
+        self.require(mapping, FACET.required, field + ".", "dans cette facette")
         key = self.text(mapping.get("cle"), field + ".cle")
         label = self.text(mapping.get("libelle"), field + ".libelle")
         description = self._description(mapping, field, "cette facette")
         multiple = self.boolean(mapping.get("multiple"), field + ".multiple")
         required = self.boolean(mapping.get("obligatoire"), field + ".obligatoire")
-        if key is not None and not FACET_KEY_PATTERN.match(key):
+        if key is not None and not FACET_KEY_RULE.pattern.match(key):
             self.report(
                 mapping.get("cle"),
                 "cle-invalide",
@@ -250,11 +254,9 @@ class _TaxonomyReader(Reader):
                 group = self.mapping(node, group_field, "Un groupe")
                 if group is None:
                     continue
-                self.check_keys(group, GROUP_KEYS, group_field + ".", "d'un groupe")
-                self.require(
-                    group, ("slug", "libelle", "termes"), group_field + ".", "dans ce groupe"
-                )
-                slug = self._slug(group.get("slug"), group_field + ".slug")
+                self.check_keys(group, GROUP.names, group_field + ".", "d'un groupe")
+                self.require(group, GROUP.required, group_field + ".", "dans ce groupe")
+                slug = self._slug(group.get("slug"), group_field + ".slug", GROUP_SLUG_RULE)
                 label = self.text(group.get("libelle"), group_field + ".libelle")
                 if slug is None or label is None:
                     continue
@@ -298,9 +300,9 @@ class _TaxonomyReader(Reader):
             mapping = self.mapping(item, term_field, "Un terme")
             if mapping is None:
                 continue
-            self.check_keys(mapping, TERM_KEYS, term_field + ".", "d'un terme")
-            self.require(mapping, ("slug", "libelle"), term_field + ".", "dans ce terme")
-            slug = self._slug(mapping.get("slug"), term_field + ".slug")
+            self.check_keys(mapping, TERM.names, term_field + ".", "d'un terme")
+            self.require(mapping, TERM.required, term_field + ".", "dans ce terme")
+            slug = self._slug(mapping.get("slug"), term_field + ".slug", SLUG_RULE)
             label = self.text(mapping.get("libelle"), term_field + ".libelle")
             description = self._description(mapping, term_field, "ce terme")
             aliases = [
@@ -321,9 +323,9 @@ class _TaxonomyReader(Reader):
     def _reported(self, field: str) -> bool:
         return any(problem.field == field for problem in self.problems)
 
-    def _slug(self, node: Node | None, field: str) -> str | None:
+    def _slug(self, node: Node | None, field: str, rule: Rule) -> str | None:
         slug = self.text(node, field)
-        if slug is not None and not SLUG_PATTERN.match(slug):
+        if slug is not None and not rule.pattern.match(slug):
             self.report(
                 node,
                 "slug-invalide",

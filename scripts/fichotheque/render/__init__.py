@@ -8,9 +8,19 @@ computed here as relative URLs, which keeps the site working from a sub-path.
 """
 
 from ..routes import HOME
+from .configuration import render_configuration
 from .exports import Licence
 from .html import Page
 from .reference import render_reference
 from .site import Settings, Site, render_site
 
-__all__ = ["HOME", "Licence", "Page", "Settings", "Site", "render_reference", "render_site"]
+__all__ = [
+    "HOME",
+    "Licence",
+    "Page",
+    "Settings",
+    "Site",
+    "render_configuration",
+    "render_reference",
+    "render_site",
+]

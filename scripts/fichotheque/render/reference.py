@@ -14,23 +14,23 @@ import yaml
 from .. import htmlpolicy as policy
 from ..model import Catalogue
 from ..problems import CODES
-from ..routes import REFERENCE
+from ..routes import CONFIGURATION, REFERENCE
 from ..schema import FIELDS, STATUSES
-from .html import Page, esc
+from .html import Page, esc, href
 
 
-def _code(text: str) -> str:
+def code(text: str) -> str:
     return f"<code>{esc(text)}</code>"
 
 
 def _html_policy(hosts: tuple[str, ...]) -> str:
     """What HTML a body may hold, straight from the sanitiser's declarations."""
     attributes = "".join(
-        f"<li>{_code('<' + tag + '>')} : {', '.join(_code(a) for a in sorted(names))}</li>"
+        f"<li>{code('<' + tag + '>')} : {', '.join(code(a) for a in sorted(names))}</li>"
         for tag, names in sorted(policy.TAG_ATTRIBUTES.items())
         if tag in policy.ALLOWED_TAGS
     )
-    embeds = ", ".join(_code(host) for host in hosts) or "aucun (réglage par défaut)"
+    embeds = ", ".join(code(host) for host in hosts) or "aucun (réglage par défaut)"
     return f"""## HTML permis dans le texte
 
 <p>Le Markdown suffit presque toujours. Le HTML écrit à la main est lu par un filtre :
@@ -38,24 +38,24 @@ ce qui n'est pas dans les listes ci-dessous disparaît de la page publiée, et
 <code>fichotheque check</code> le signale à sa ligne.</p>
 
 <p><strong>Éléments permis :</strong>
-{", ".join(_code(t) for t in sorted(policy.ALLOWED_TAGS))}.</p>
+{", ".join(code(t) for t in sorted(policy.ALLOWED_TAGS))}.</p>
 
 <p><strong>Attributs permis partout :</strong>
-{", ".join(_code(a) for a in sorted(policy.GENERIC_ATTRIBUTES))} ; et par élément :</p>
+{", ".join(code(a) for a in sorted(policy.GENERIC_ATTRIBUTES))} ; et par élément :</p>
 <ul>{attributes}</ul>
 
 <p><strong>Adresses permises dans les liens :</strong>
-{", ".join(_code(s + ":") for s in sorted(policy.URL_SCHEMES))} et les chemins du site.
+{", ".join(code(s + ":") for s in sorted(policy.URL_SCHEMES))} et les chemins du site.
 Une image ne se charge que depuis le site lui-même.</p>
 
 <p><strong>Refusés (erreur) :</strong>
-{", ".join(_code(t) for t in sorted(policy.DANGEROUS_TAGS))} ; les attributs qui commencent
-par {", ".join(_code(p) for p in policy.DANGEROUS_PREFIXES)} ;
-{", ".join(_code(a) for a in sorted(policy.DANGEROUS_ATTRIBUTES))} ; les adresses
-{", ".join(_code(s + ":") for s in sorted(policy.DANGEROUS_SCHEMES))}.</p>
+{", ".join(code(t) for t in sorted(policy.DANGEROUS_TAGS))} ; les attributs qui commencent
+par {", ".join(code(p) for p in policy.DANGEROUS_PREFIXES)} ;
+{", ".join(code(a) for a in sorted(policy.DANGEROUS_ATTRIBUTES))} ; les adresses
+{", ".join(code(s + ":") for s in sorted(policy.DANGEROUS_SCHEMES))}.</p>
 
 <p><strong>Dans un attribut <code>{{: … }}</code> :</strong> seulement
-{", ".join(_code(k) for k in sorted(policy.ATTR_LIST_KEYS))}
+{", ".join(code(k) for k in sorted(policy.ATTR_LIST_KEYS))}
 (<code>#identifiant</code>, <code>.classe</code>).</p>
 
 <p><strong>Sites autorisés pour les images et vidéos intégrées
@@ -110,34 +110,36 @@ def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
     """Every front-matter field, every facet with its terms, the HTML policy, every code."""
     examples = base_examples(catalogue)
     rows = "".join(
-        f'<dt>{_code(spec.key)} — {esc(spec.label)} <span class="reference-forme">'
+        f'<dt>{code(spec.key)} — {esc(spec.label)} <span class="reference-forme">'
         f"({esc(spec.kind)}{', obligatoire' if spec.required else ''})</span></dt>"
         f"<dd><p>{esc(spec.help)}</p>"
         f"<pre><code>{html_block(examples.get(spec.key, spec.example))}</code></pre></dd>"
         for spec in FIELDS
     )
     facet_rows = "".join(
-        f"<tr><td>{_code(facet.key)}</td><td>{esc(facet.label)}</td>"
+        f"<tr><td>{code(facet.key)}</td><td>{esc(facet.label)}</td>"
         f"<td>{'plusieurs termes' if facet.multiple else 'un seul terme'}</td>"
         f"<td>{'oui' if facet.required else 'non'}</td>"
-        f"<td>{', '.join(_code(term.slug) for term in facet.terms)}</td></tr>"
+        f"<td>{', '.join(code(term.slug) for term in facet.terms)}</td></tr>"
         for facet in catalogue.taxonomy.facets
     )
     facet_examples = "\n".join(examples[facet.key] for facet in catalogue.taxonomy.facets)
     code_rows = "".join(
-        f"<tr><td>{_code(code)}</td><td>{esc(text)}</td></tr>" for code, text in CODES.items()
+        f"<tr><td>{code(name)}</td><td>{esc(text)}</td></tr>" for name, text in CODES.items()
     )
     body = f"""<h1>Référence des champs</h1>
 
 <p>Cette page est produite à partir des déclarations du logiciel et de la taxonomie de
 cette base : elle est toujours à jour. Le <em>Guide de rédaction</em> explique comment
-s'en servir.</p>
+s'en servir. Le format de <code>taxonomy.yml</code>, de <code>glossary.yml</code> et des
+réglages du site est décrit dans la
+<a href="{href(REFERENCE, CONFIGURATION)}">Référence de la configuration</a>.</p>
 
 ## Champs communs à toutes les fiches
 
 <dl class="reference-champs">{rows}</dl>
 
-<p>Valeurs possibles de {_code("statut")} : {", ".join(_code(s) for s in STATUSES)}.</p>
+<p>Valeurs possibles de {code("statut")} : {", ".join(code(s) for s in STATUSES)}.</p>
 
 ## Catégories de cette base
 
