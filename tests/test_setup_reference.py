@@ -274,9 +274,8 @@ def test_configuration_page_documents_every_declared_key_with_its_type(own_base:
     """Each key of taxonomy.yml, glossary.yml and the settings has a row with its type."""
     article = _page(own_base, CONFIGURATION).select_one("article")
     rows = {
-        (cells[0].get_text(), cells[1].get_text())
-        for row in article.select("table.reference-configuration tbody tr")
-        if (cells := row.find_all("td"))
+        (term.code.get_text(), term.select_one(".reference-forme").get_text()[1:].split(",")[0])
+        for term in article.select("dl.reference-configuration > dt")
     }
     for block in (TAXONOMY, FACET, GROUP, TERM, MEANING):
         for key in block.keys:

@@ -71,20 +71,14 @@ def _need(key: Key) -> str:
     return "facultatif"
 
 
-def _key_rows(keys: tuple[Key, ...], prefix: str = "") -> str:
-    return "".join(
-        f"<tr><td>{code(prefix + key.name)}</td><td>{esc(key.type)}</td><td>{_need(key)}</td>"
-        f"<td><p>{esc(key.help)}</p>{_rule(key)}</td></tr>"
+def _table(keys: tuple[Key, ...]) -> str:
+    """The keys of one block, as the field reference lists fields: readable on a phone."""
+    items = "".join(
+        f'<dt>{code(key.name)} <span class="reference-forme">({esc(key.type)}, '
+        f"{_need(key)})</span></dt><dd><p>{esc(key.help)}</p>{_rule(key)}</dd>"
         for key in keys
     )
-
-
-def _table(keys: tuple[Key, ...]) -> str:
-    return (
-        '<table class="reference reference-configuration"><thead><tr><th>Clé</th>'
-        "<th>Type</th><th>Obligatoire</th><th>Rôle, règle et raison</th></tr></thead>"
-        f"<tbody>{_key_rows(keys)}</tbody></table>"
-    )
+    return f'<dl class="reference-champs reference-configuration">{items}</dl>'
 
 
 def _block(block: Block, heading: str) -> str:
