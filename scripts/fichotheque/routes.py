@@ -22,6 +22,8 @@ FEED_FILE = "flux.xml"
 FIXED_PAGES = (HOME, CATALOGUE, GLOSSARY, SEARCH, TIMELINE, PANORAMA, DATA_PAGE, REFERENCE)
 DATA_FILES = (JSON_FILE, CSV_FILE, FEED_FILE)
 FICHES_DIR = "fiches"
+# Slugs the site keeps for itself: a term or a fiche named so would replace an index page.
+RESERVED_SLUGS = frozenset({"index"})
 
 # Headings every fiche page may add after the body, by their anchors.
 FICHE_SECTION_ANCHORS = (
@@ -46,6 +48,16 @@ def facet_page(facet_key: str) -> str:
 def term_page(facet_key: str, term_slug: str) -> str:
     """Where a term's page (its fiches) is written."""
     return f"{facet_key}/{term_slug}.md"
+
+
+def redirect_file(page: str) -> str:
+    """Where the redirect from a page's old address is written, as plain HTML.
+
+    ``fiches/ancien.md`` was served at ``fiches/ancien/``; its redirect is written to
+    ``fiches/ancien/index.html``, which the engine copies as a static file: it is in no
+    navigation and no sitemap.
+    """
+    return page.removesuffix(".md") + "/index.html"
 
 
 def generated_pages(facets: Iterable[tuple[str, Iterable[str]]]) -> set[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
+from .routes import RESERVED_SLUGS
 from .schema import FIELDS_BY_KEY, RESERVED_FACET_KEYS
 from .text import SLUG_PATTERN, fold
 from .yamlnodes import Mapping, Mark, Node, Sequence, parse_yaml
@@ -62,6 +63,21 @@ class Facet:
             for spelling in (term.slug, term.label, *term.aliases):
                 result.setdefault(spelling, term.slug)
         return result
+
+    def renamed(self) -> dict[str, Term]:
+        """Old slugs (aliases written as slugs) mapped to the term that now bears them.
+
+        A term renamed keeps its old slug in ``alias``: fiches that still write it stay
+        valid, and the old term page becomes a redirect. An alias that is another term's
+        slug, or the reserved « index », is never an old slug.
+        """
+        slugs = {term.slug for term in self.terms}
+        return {
+            alias: term
+            for term in self.terms
+            for alias in term.aliases
+            if SLUG_PATTERN.match(alias) and alias not in slugs and alias not in RESERVED_SLUGS
+        }
 
     def terms_of_group(self, group: Group | None) -> tuple[Term, ...]:
         """The terms under ``group`` (None: the whole facet)."""
@@ -288,7 +304,7 @@ class _TaxonomyReader(Reader):
             aliases = [
                 s.value.strip() for s in self.scalars(mapping.get("alias"), term_field + ".alias")
             ]
-            if slug == "index":
+            if slug in RESERVED_SLUGS:
                 self.report(
                     mapping.get("slug"), "slug-reserve", term_field + ".slug",
                     "« index » est réservé par le site : la page du terme remplacerait celle "
