@@ -104,6 +104,19 @@ def test_the_fiche_is_filed_under_the_new_term(renamed) -> None:  # type: ignore
     assert titles == ["Gamma"]
 
 
+def test_the_reference_page_names_the_old_slug_beside_the_new(renamed) -> None:  # type: ignore[no-untyped-def]
+    """The staff reference lists a renamed term with the old slug that still reads as it."""
+    project, result = renamed
+    term = _renamed_term(result)
+    page = BeautifulSoup(
+        (project.site_dir / "reference-des-champs/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    row = next(r for r in page.select("table.reference tr") if r.td and r.td.get_text() == FACET)
+    cell = row.find_all("td")[-1].get_text()
+    assert f"{term.slug} (ancien : {OLD_TERM})" in cell
+
+
 def _redirect(site: Path, address: str) -> tuple[BeautifulSoup, str]:
     """The page served at ``address`` and the site address its refresh sends to."""
     document = BeautifulSoup((site / address / "index.html").read_text("utf-8"), "html.parser")

@@ -13,11 +13,18 @@ from ..model import Catalogue
 from ..problems import CODES
 from ..routes import REFERENCE
 from ..schema import FIELDS, STATUSES
+from ..taxonomy import Term
 from .html import Page, esc
 
 
 def _code(text: str) -> str:
     return f"<code>{esc(text)}</code>"
+
+
+def _term(slug: str, renamed: dict[str, Term]) -> str:
+    """A term's slug, with the old slugs that still read as it."""
+    old = [_code(alias) for alias, term in renamed.items() if term.slug == slug]
+    return _code(slug) + (f" (ancien : {', '.join(old)})" if old else "")
 
 
 def _html_policy(hosts: tuple[str, ...]) -> str:
@@ -71,7 +78,7 @@ def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
         f"<tr><td>{_code(facet.key)}</td><td>{esc(facet.label)}</td>"
         f"<td>{'plusieurs termes' if facet.multiple else 'un seul terme'}</td>"
         f"<td>{'oui' if facet.required else 'non'}</td>"
-        f"<td>{', '.join(_code(term.slug) for term in facet.terms)}</td></tr>"
+        f"<td>{', '.join(_term(term.slug, facet.renamed()) for term in facet.terms)}</td></tr>"
         for facet in catalogue.taxonomy.facets
     )
     code_rows = "".join(
@@ -92,7 +99,8 @@ s'en servir.</p>
 ## Catégories de cette base
 
 <p>Ces champs viennent de <code>taxonomy.yml</code>. On y écrit les identifiants des termes
-(la colonne de droite), pas leurs libellés.</p>
+(la colonne de droite), pas leurs libellés. Un ancien identifiant reste compris, avec un
+avertissement.</p>
 
 <table class="reference"><thead><tr><th>Clé</th><th>Catégorie</th><th>Nombre</th>
 <th>Obligatoire</th><th>Termes</th></tr></thead><tbody>{facet_rows}</tbody></table>
