@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -15,7 +17,7 @@ from bs4 import BeautifulSoup
 from casefiles import CASES
 from conftest import REPO
 from fichotheque.check import CheckResult, check_project
-from fichotheque.engine import build_site
+from fichotheque.engine import build_site, stage_site
 from fichotheque.problems import Problem, Severity
 from fichotheque.project import Project
 from fichotheque.schema import OLD_ADDRESSES_KEY
@@ -69,7 +71,8 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, CheckRes
     """The renamed base, checked and built once."""
     project = _renamed_base(tmp_path_factory.mktemp("renamed"))
     result = check_project(project)
-    build_site(project, result, project.site_dir)
+    report = build_site(project, result, project.site_dir)
+    assert report.warnings == []  # MkDocs takes the redirects as plain files, silently
     return project, result
 
 
@@ -167,6 +170,48 @@ def test_the_sitemap_and_the_search_index_hold_targets_only(renamed) -> None:  #
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     published = [f for f in result.fiches if not f.is_draft]
     assert entry["languages"]["fr"]["page_count"] == len(published)
+
+
+def test_zensical_serves_the_same_redirects(tmp_path: Path) -> None:
+    """Zensical, building the same staged tree, copies the redirects and leaves them unlisted."""
+    project = _renamed_base(tmp_path / "base")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    config, _count = stage_site(project, check_project(project), staging)
+    zensical = Path(sys.executable).parent / "zensical"
+    run = subprocess.run(
+        [str(zensical), "build", "-f", str(config)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    site = staging / "site"
+    for old, new in (
+        (f"{FACET}/{OLD_TERM}", f"{FACET}/{NEW_TERM}"),
+        (f"fiches/{OLD_NAME}", f"fiches/{NEW_NAME}"),
+    ):
+        _document, target = _redirect(site, old)
+        assert target == f"{new}/" and (site / target / "index.html").is_file()
+    paths = {urlsplit(loc.text or "").path for loc in ET.parse(site / "sitemap.xml").iter()}
+    assert f"/{FACET}/{NEW_TERM}/" in paths
+    assert not paths & {f"/{FACET}/{OLD_TERM}/", f"/fiches/{OLD_NAME}/"}
+
+
+HOSTILE_TITLE = '</title><script>alert("titre")</script> "Accueil" & <b>suivi</b>'
+
+
+def test_a_redirect_shows_a_hostile_title_as_text(tmp_path: Path) -> None:
+    """The title a redirect page names is escaped: text, never markup."""
+    project = _renamed_base(tmp_path)
+    _fiche(
+        project.fiches_dir / "hostile.md", HOSTILE_TITLE, **{OLD_ADDRESSES_KEY: ["ancien-hostile"]}
+    )
+    build_site(project, check_project(project), project.site_dir)
+    document, target = _redirect(project.site_dir, "fiches/ancien-hostile")
+    assert target == "fiches/hostile/"
+    assert document.find(["script", "b"]) is None
+    assert document.title is not None and HOSTILE_TITLE in document.title.get_text()
+    link = document.select_one("main a")
+    assert link is not None and link.get_text() == HOSTILE_TITLE
 
 
 def _check_with(root: Path, **fields: object) -> tuple[Project, list[Problem]]:
