@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +21,7 @@ from fichotheque.project import Project
 from fichotheque.schema import OLD_ADDRESSES_KEY
 from fichotheque.taxonomy import Term
 from test_browser import browser, serving  # noqa: F401 - fixtures
+from test_build import build_with_zensical
 
 FACET = "axes"
 OLD_TERM, NEW_TERM, NEW_LABEL = "interpellation", "plaidoyer", "Plaidoyer"
@@ -178,13 +177,7 @@ def test_zensical_serves_the_same_redirects(tmp_path: Path) -> None:
     staging = tmp_path / "staging"
     staging.mkdir()
     config, _count = stage_site(project, check_project(project), staging)
-    zensical = Path(sys.executable).parent / "zensical"
-    run = subprocess.run(
-        [str(zensical), "build", "-f", str(config)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    site = staging / "site"
+    site = build_with_zensical(config)
     for old, new in (
         (f"{FACET}/{OLD_TERM}", f"{FACET}/{NEW_TERM}"),
         (f"fiches/{OLD_NAME}", f"fiches/{NEW_NAME}"),
