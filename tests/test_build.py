@@ -370,11 +370,8 @@ def test_the_example_fiche_printed_in_the_docs_passes_the_check(
     assert [p.format_text() for p in problems if p.file == "fiches/exemple.md"] == []
 
 
-def test_the_staged_tree_also_builds_with_zensical(example: Project, tmp_path: Path) -> None:
-    """Zensical, Material's successor, builds the same staged pages without any plugin."""
-    staging = tmp_path / "staging"
-    staging.mkdir()
-    config, fiche_count = stage_site(example, check_project(example), staging)
+def build_with_zensical(config: Path) -> Path:
+    """Run Zensical over a staged mkdocs.yml; the site folder it wrote."""
     zensical = Path(sys.executable).parent / "zensical"
     result = subprocess.run(
         [str(zensical), "build", "-f", str(config)],
@@ -384,7 +381,15 @@ def test_the_staged_tree_also_builds_with_zensical(example: Project, tmp_path: P
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    site = staging / "site"
+    return config.parent / "site"
+
+
+def test_the_staged_tree_also_builds_with_zensical(example: Project, tmp_path: Path) -> None:
+    """Zensical, Material's successor, builds the same staged pages without any plugin."""
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    config, fiche_count = stage_site(example, check_project(example), staging)
+    site = build_with_zensical(config)
     fiches = published_front_matter()
     assert fiche_count == len(fiches)
     for slug, meta in fiches.items():

@@ -6,6 +6,8 @@ from .fiches import Fiche
 from .links import Targets, check_links
 from .problems import Problem, Severity
 from .references import reference_number
+from .routes import FICHES_DIR, RESERVED_FICHE_SLUGS
+from .schema import OLD_ADDRESSES_KEY
 from .text import suggest
 from .validate import Checked
 from .yamlnodes import Node
@@ -42,7 +44,9 @@ def validate_catalogue(checked: list[Checked], targets: Targets | None = None) -
                 f"L'adresse « {item.slug} » est déjà celle de « {first.file} ».",
                 "Renommez le fichier ou donnez un « slug: » différent à l'une des deux fiches.",
             ))  # fmt: skip
+    problems += _check_old_addresses(checked, by_slug, targets)
     slugs = {slug: slug for slug in by_slug}
+    moved = {node.value.strip(): item.slug for item in checked for node in item.old_address_nodes}
     for item in checked:
         for node in item.related_nodes:
             ref = node.value.strip()
@@ -50,11 +54,17 @@ def validate_catalogue(checked: list[Checked], targets: Targets | None = None) -
             target = by_number.get(number) if number is not None else by_slug.get(ref)
             if target is None:
                 guess = suggest(ref, slugs)
+                hint = (
+                    f"« {ref} » est l'ancien nom de « {moved[ref]} » : écrivez « {moved[ref]} »."
+                    if ref in moved
+                    else f"Vouliez-vous dire « {guess} » ?"
+                    if guess
+                    else "Indiquez le nom d'un fichier de fiches/ sans « .md », ou un numéro."
+                )
                 problems.append(_problem(
                     item.file, node, "fiche-liee-inconnue", "fiches_liees",
                     f"« {ref} » ne correspond à aucune fiche (ni nom de fichier, ni numéro).",
-                    f"Vouliez-vous dire « {guess} » ?" if guess
-                    else "Indiquez le nom d'un fichier de fiches/ sans « .md », ou un numéro.",
+                    hint,
                 ))  # fmt: skip
             elif target is item:
                 problems.append(_problem(
@@ -77,6 +87,44 @@ def validate_catalogue(checked: list[Checked], targets: Targets | None = None) -
                     f"Corrigez le numéro, ou donnez « numero: {reference.number} » à la fiche "
                     "citée.",
                 ))  # fmt: skip
+    return problems
+
+
+def _check_old_addresses(
+    checked: list[Checked], by_slug: dict[str, Checked], targets: Targets | None
+) -> list[Problem]:
+    """Each old address leads to one fiche: no fiche, page or other redirect is there."""
+    problems: list[Problem] = []
+    owners: dict[str, Checked] = {}
+    for item in checked:
+        for node in item.old_address_nodes:
+            old = node.value.strip()
+            address = f"{FICHES_DIR}/{old}/"
+            holder, first = by_slug.get(old), owners.setdefault(old, item)
+            if holder is item:
+                message = f"« {old} » est l'adresse actuelle de cette fiche, pas une ancienne."
+                hint = f"Retirez « {old} » de « {OLD_ADDRESSES_KEY} »."
+            elif holder is not None:
+                message = (
+                    f"L'ancienne adresse « {old} » est aujourd'hui celle de « {holder.file} »."
+                )
+                hint = (
+                    f"Retirez « {old} » de « {OLD_ADDRESSES_KEY} » : cette adresse mène "
+                    "désormais à l'autre fiche."
+                )
+            elif first is not item:
+                message = f"L'ancienne adresse « {old} » est déjà déclarée par « {first.file} »."
+                hint = f"Une adresse ne mène qu'à une fiche : retirez « {old} » de l'une des deux."
+            elif old in RESERVED_FICHE_SLUGS or (targets is not None and targets.serves(address)):
+                message = f"L'adresse « {address} » est celle d'une page du site."
+                hint = f"Retirez « {old} » de « {OLD_ADDRESSES_KEY} »."
+            else:
+                continue
+            problems.append(
+                _problem(
+                    item.file, node, "ancienne-adresse-prise", OLD_ADDRESSES_KEY, message, hint
+                )
+            )
     return problems
 
 

@@ -65,6 +65,7 @@ class Fiche:
     reviewed: dt.date | None = None
     acronyms: tuple[tuple[str, str], ...] = ()
     terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    old_addresses: tuple[str, ...] = ()  # old slugs, each served as a redirect to this fiche
 
     @property
     def is_draft(self) -> bool:

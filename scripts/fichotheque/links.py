@@ -52,6 +52,11 @@ class Targets:
             return source, anchor
         return self._at(posixpath.normpath(posixpath.join(FICHES_DIR, slug, path))), anchor
 
+    def serves(self, url: str) -> bool:
+        """Whether a page or a file of the site is served at a site-relative URL."""
+        stem = url.rstrip("/")
+        return self._at(url) is not None or f"{stem}/index.html" in self.files
+
     def _at(self, url: str) -> str | None:
         """The page or file served at a site-relative URL."""
         stem = "" if url == "." else url.rstrip("/")

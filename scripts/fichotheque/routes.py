@@ -121,6 +121,16 @@ def reserved_names() -> dict[str, str]:
     return names
 
 
+def redirect_file(page: str) -> str:
+    """Where the redirect from a page's old address is written, as plain HTML.
+
+    ``fiches/ancien.md`` was served at ``fiches/ancien/``; its redirect is written to
+    ``fiches/ancien/index.html``, which the engine copies as a static file: it is in no
+    navigation and no sitemap.
+    """
+    return page.removesuffix(".md") + "/index.html"
+
+
 def generated_pages(facets: Iterable[tuple[str, Iterable[str]]]) -> set[str]:
     """Every page the site generates besides fiches, for ``(facet key, term slugs)`` pairs."""
     pages = set(FIXED_PAGES)

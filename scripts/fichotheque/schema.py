@@ -21,6 +21,7 @@ class Kind(StrEnum):
     NUMBER = "nombre entier"
     STATUS = "statut"
     SLUG = "identifiant"
+    SLUG_LIST = "liste d'identifiants"
     RESOURCES = "liste de ressources"
     SOURCES = "liste de sources"
     REFERENCES = "liste de fiches"
@@ -39,6 +40,7 @@ class FieldSpec:
     required: bool = False
 
 
+OLD_ADDRESSES_KEY = "anciennes_adresses"
 STATUS_PUBLISHED = "publié"
 STATUS_DRAFT = "brouillon"
 STATUSES = (STATUS_PUBLISHED, STATUS_DRAFT)
@@ -169,6 +171,14 @@ FIELDS: tuple[FieldSpec, ...] = (
         "L'adresse de la page, si elle doit différer du nom du fichier "
         "(minuscules, chiffres et tirets).",
         "slug: atelier-d-ecriture",
+    ),
+    FieldSpec(
+        OLD_ADDRESSES_KEY,
+        Kind.SLUG_LIST,
+        "Anciennes adresses",
+        "Quand le fichier d'une fiche est renommé, ses anciens noms (sans « .md ») : "
+        "l'ancienne adresse de la page mène alors à la nouvelle.",
+        f"{OLD_ADDRESSES_KEY}: [2009-atelier-cuisine]",
     ),
 )
 

@@ -76,6 +76,23 @@ class Facet:
                 result.setdefault(spelling, term.slug)
         return result
 
+    def renamed(self) -> dict[str, Term]:
+        """Old slugs (aliases written as slugs) mapped to the term that now bears them.
+
+        A term renamed keeps its old slug in ``alias``: fiches that still write it stay
+        valid, and the old term page becomes a redirect. An alias that is another term's
+        slug, or the reserved « index », is never an old slug.
+        """
+        slugs = {term.slug for term in self.terms}
+        return {
+            alias: term
+            for term in self.terms
+            for alias in term.aliases
+            if SLUG_RULE.pattern.match(alias)
+            and alias not in slugs
+            and alias not in RESERVED_TERM_SLUGS
+        }
+
     def terms_of_group(self, group: Group | None) -> tuple[Term, ...]:
         """The terms under ``group`` (None: the whole facet)."""
         if group is None:

@@ -22,12 +22,13 @@ from .references import find_references
 from .routes import RESERVED_FICHE_SLUGS
 from .schema import (
     FIELDS,
+    OLD_ADDRESSES_KEY,
     STATUS_DRAFT,
     STATUS_PUBLISHED,
     Kind,
 )
-from .taxonomy import Facet
-from .text import CONTROL, MARKUP, quote_list, suggest
+from .taxonomy import Facet, Term
+from .text import CONTROL, MARKUP, SLUG_PATTERN, quote_list, slugify, suggest
 from .yamlnodes import Mark, Node, Scalar, describe, forbidden_characters
 
 T = TypeVar("T")
@@ -61,6 +62,7 @@ class Checked:
     fiche: Fiche | None
     body_links: tuple[BodyLink, ...] = ()
     anchors: frozenset[str] = frozenset()
+    old_address_nodes: tuple[Scalar, ...] = ()
 
 
 def validate_fiche(raw: RawFiche, context: Context) -> tuple[Checked | None, list[Problem]]:
@@ -91,6 +93,7 @@ class _FicheReader(FieldReader):
             Kind.NUMBER: self._number,
             Kind.STATUS: self._status,
             Kind.SLUG: self._slug,
+            Kind.SLUG_LIST: self._slug_list,
             Kind.RESOURCES: self._resources,
             Kind.SOURCES: self._sources,
             Kind.REFERENCES: self._references,
@@ -127,6 +130,7 @@ class _FicheReader(FieldReader):
                 "Renommez le fichier avec des lettres, par exemple « 2024-atelier.md ».",
             )  # fmt: skip
         related_nodes = tuple(read.items("fiches_liees", Scalar))
+        old_address_nodes = tuple(read.items(OLD_ADDRESSES_KEY, Scalar))
         number_node = front.get("numero")
         status = read.one("statut", str) or STATUS_PUBLISHED
         title, description = read.one("title", str), read.one("description", str)
@@ -155,6 +159,7 @@ class _FicheReader(FieldReader):
                 reviewed=read.one("verifie_le", dt.date),
                 acronyms=tuple(sorted(acronyms.items())),
                 terms=terms,
+                old_addresses=tuple(node.value.strip() for node in old_address_nodes),
             )
         return Checked(
             raw.file,
@@ -168,6 +173,7 @@ class _FicheReader(FieldReader):
             fiche,
             tuple(body.links),
             frozenset(body.anchors),
+            old_address_nodes,
         )
 
     def _check_markup(self, node: Node | None, field: str) -> None:
@@ -217,8 +223,11 @@ class _FicheReader(FieldReader):
             )
         slugs: list[str] = []
         spellings = facet.spellings()
+        renamed = facet.renamed()
         for scalar in scalars:
             value = scalar.value.strip()
+            if value in renamed:
+                value = self._renamed_term(scalar, facet, value, renamed[value])
             if facet.term(value) is None:
                 guess = suggest(value, spellings)
                 self.report(
@@ -260,6 +269,42 @@ class _FicheReader(FieldReader):
                 f"Indiquez au moins un terme, par exemple « {facet.terms[0].slug} ».",
             )
         return tuple(slugs)
+
+    def _renamed_term(self, scalar: Scalar, facet: Facet, old: str, term: Term) -> str:
+        """An old slug still reads as its term; the fiche is told what to write now."""
+        self.report(
+            scalar, "terme-renomme", facet.key,
+            f"Le terme « {old} » a été renommé « {term.slug} » ({term.label}) dans la facette "
+            f"« {facet.label} ».",
+            f"Écrivez « {term.slug} » à la place de « {old} » ; l'ancien identifiant reste "
+            "compris, mais il pourrait un jour désigner un autre terme.",
+            Severity.WARNING,
+        )  # fmt: skip
+        return term.slug
+
+    def _slug_list(self, node: Node, field: str) -> list[Scalar]:
+        """Old file names of a fiche: each a slug, each once (collisions: see crosscheck)."""
+        kept: list[Scalar] = []
+        for scalar in self.scalars(node, field):
+            value = scalar.value.strip()
+            if not SLUG_PATTERN.match(value):
+                guess = slugify(value.rstrip("/").rsplit("/", 1)[-1].removesuffix(".md"))
+                self.report(
+                    scalar, "slug-invalide", field,
+                    f"« {value} » n'est pas une ancienne adresse valable : attendu l'ancien nom "
+                    "du fichier, sans dossier ni « .md ».",
+                    f"Écrivez « {guess} »." if guess and guess != value
+                    else "Utilisez des minuscules sans accent, des chiffres et des tirets.",
+                )  # fmt: skip
+            elif any(other.value.strip() == value for other in kept):
+                self.report(
+                    scalar, "ancienne-adresse-repetee", field,
+                    f"L'ancienne adresse « {value} » est indiquée deux fois.",
+                    "Retirez le doublon.", Severity.WARNING,
+                )  # fmt: skip
+            else:
+                kept.append(scalar)
+        return kept
 
     def _reported(self, field: str) -> bool:
         return any(problem.field == field for problem in self.problems)

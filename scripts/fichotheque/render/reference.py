@@ -16,11 +16,18 @@ from ..model import Catalogue
 from ..problems import CODES
 from ..routes import CONFIGURATION, REFERENCE
 from ..schema import FIELDS, STATUSES
+from ..taxonomy import Term
 from .html import Page, esc, href
 
 
 def code(text: str) -> str:
     return f"<code>{esc(text)}</code>"
+
+
+def _term(slug: str, renamed: dict[str, Term]) -> str:
+    """A term's slug, with the old slugs that still read as it."""
+    old = [code(alias) for alias, term in renamed.items() if term.slug == slug]
+    return code(slug) + (f" (ancien : {', '.join(old)})" if old else "")
 
 
 def _html_policy(hosts: tuple[str, ...]) -> str:
@@ -120,7 +127,7 @@ def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
         f"<tr><td>{code(facet.key)}</td><td>{esc(facet.label)}</td>"
         f"<td>{'plusieurs termes' if facet.multiple else 'un seul terme'}</td>"
         f"<td>{'oui' if facet.required else 'non'}</td>"
-        f"<td>{', '.join(code(term.slug) for term in facet.terms)}</td></tr>"
+        f"<td>{', '.join(_term(term.slug, facet.renamed()) for term in facet.terms)}</td></tr>"
         for facet in catalogue.taxonomy.facets
     )
     facet_examples = "\n".join(examples[facet.key] for facet in catalogue.taxonomy.facets)
@@ -144,7 +151,8 @@ réglages du site est décrit dans la
 ## Catégories de cette base
 
 <p>Ces champs viennent de <code>taxonomy.yml</code>. On y écrit les identifiants des termes
-(la colonne de droite), pas leurs libellés.</p>
+(la colonne de droite), pas leurs libellés. Un ancien identifiant reste compris, avec un
+avertissement.</p>
 
 <table class="reference"><thead><tr><th>Clé</th><th>Catégorie</th><th>Nombre</th>
 <th>Obligatoire</th><th>Termes</th></tr></thead><tbody>{facet_rows}</tbody></table>

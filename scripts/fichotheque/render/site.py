@@ -30,6 +30,7 @@ from .fiche import render_fiche
 from .glossary import render_glossary
 from .html import Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
+from .redirects import render_redirects
 from .search import render_search
 from .timeline import render_timeline
 
@@ -82,6 +83,7 @@ def render_site(
     site.texts[FEED_FILE] = atom_feed(
         catalogue, settings.site_name, settings.base_url, settings.licence
     )
+    site.texts.update(render_redirects(catalogue, settings.base_url))
     site.nav = [
         {"Accueil": HOME},
         {"Rechercher": SEARCH},
