@@ -13,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from casefiles import CASES
-from conftest import REPO
+from conftest import BASE
 from fichotheque.check import CheckResult, check_project
 from fichotheque.engine import build_site, stage_site
 from fichotheque.problems import Problem, Severity
@@ -40,7 +40,7 @@ def _fiche(path: Path, title: str, **fields: object) -> None:
 def _renamed_base(root: Path) -> Project:
     """The case project where « interpellation » became « plaidoyer » and a fiche was renamed."""
     shutil.copytree(CASES / "project", root, dirs_exist_ok=True)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copyfile(BASE / "mkdocs.yml", root / "mkdocs.yml")
     project = Project(root)
     taxonomy = yaml.safe_load(project.taxonomy_path.read_text(encoding="utf-8"))
     facet = next(f for f in taxonomy["facettes"] if f["cle"] == FACET)
