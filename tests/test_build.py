@@ -341,18 +341,6 @@ def test_user_page_that_clashes_with_a_generated_page_is_reported(tmp_path: Path
     assert "docs/axes" in problems[0].message
 
 
-def test_user_page_that_clashes_with_a_term_page_stops_the_build(tmp_path: Path) -> None:
-    """A hand-written page at a term's address would be overwritten: the build stops."""
-    project = _mini_project(tmp_path)
-    (project.docs_dir / "axes").mkdir()
-    term = yaml.safe_load(project.taxonomy_path.read_text(encoding="utf-8"))["facettes"][0]
-    page = project.docs_dir / "axes" / f"{term['termes'][0]['slug']}.md"
-    page.write_text("# Mon terme\n", encoding="utf-8")
-    result = check_project(project)
-    with pytest.raises(BuildError, match=rf"docs/axes/{term['termes'][0]['slug']}\.md"):
-        build_site(project, result, project.site_dir)
-
-
 @pytest.mark.parametrize(
     "document", [pytest.param("docs/guide-de-redaction.md", marks=pytest.mark.example), "README.md"]
 )

@@ -274,7 +274,7 @@ def test_configuration_page_documents_every_declared_key_with_its_type(own_base:
     """Each key of taxonomy.yml, glossary.yml and the settings has a row with its type."""
     article = _page(own_base, CONFIGURATION).select_one("article")
     rows = {
-        (term.code.get_text(), term.select_one(".reference-forme").get_text()[1:].split(",")[0])
+        (term.code.get_text(), term.select_one(".reference-type").get_text())
         for term in article.select("dl.reference-configuration > dt")
     }
     for block in (TAXONOMY, FACET, GROUP, TERM, MEANING):

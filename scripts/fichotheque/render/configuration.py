@@ -74,8 +74,9 @@ def _need(key: Key) -> str:
 def _table(keys: tuple[Key, ...]) -> str:
     """The keys of one block, as the field reference lists fields: readable on a phone."""
     items = "".join(
-        f'<dt>{code(key.name)} <span class="reference-forme">({esc(key.type)}, '
-        f"{_need(key)})</span></dt><dd><p>{esc(key.help)}</p>{_rule(key)}</dd>"
+        f'<dt>{code(key.name)} <span class="reference-forme">(<span class="reference-type">'
+        f"{esc(key.type)}</span> ; {_need(key)})</span></dt>"
+        f"<dd><p>{esc(key.help)}</p>{_rule(key)}</dd>"
         for key in keys
     )
     return f'<dl class="reference-champs reference-configuration">{items}</dl>'
