@@ -146,9 +146,10 @@ TERM = Block(
         Key(
             "alias",
             Type.TEXTS,
-            "Autres écritures acceptées dans les fiches, par exemple un ancien libellé ou un "
-            "ancien slug : les anciennes fiches restent valables. Une même écriture ne peut "
-            "désigner deux termes de la facette.",
+            "Les autres écritures du terme. Un ancien slug (minuscules, chiffres, tirets) "
+            "garde valables les fiches qui l'écrivent encore, avec un avertissement, et son "
+            "ancienne page renvoie vers la nouvelle ; un ancien libellé sert à proposer le bon "
+            "slug à qui l'écrit. Une même écriture ne peut désigner deux termes de la facette.",
         ),
     ),
 )
