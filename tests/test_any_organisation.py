@@ -384,7 +384,7 @@ def test_the_field_reference_takes_its_examples_from_the_base(tmp_path: Path) ->
     examples = "\n".join(code.get_text() for code in reference.select("pre code"))
     fiche = result.fiches[-1]
     assert any(f.organisation in examples for f in result.fiches)
-    assert any(place in examples for f in result.fiches for place in f.places)
+    assert any(place in examples for f in result.fiches for place in f.value("lieux") or [])
     assert "OSH: osh-orchestre" in examples
     assert fiche.terms_of("instruments")[0] in examples or "instruments:" in examples
 

@@ -7,6 +7,7 @@ import os
 import stat
 import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping as ReadOnly
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,14 @@ from .dates import Period
 from .files import not_a_file, read_text, unreadable_file, unreadable_folder
 from .limits import MAX_FICHE_BYTES
 from .problems import Problem, Severity
-from .schema import STATUS_DRAFT
 from .text import slugify
 from .yamlnodes import Mapping, Mark, parse_yaml
+
+STATUS_PUBLISHED = "publié"
+STATUS_DRAFT = "brouillon"
+STATUSES = (STATUS_PUBLISHED, STATUS_DRAFT)
+RESOURCE_KEYS = ("titre", "fichier", "url", "description")
+SOURCE_KEYS = ("titre", "url", "date")
 
 FENCE = "---"
 # Names that look like a fiche; only the first is read, the others are reported.
@@ -55,10 +61,6 @@ class Fiche:
     body: str
     number: int | None = None
     status: str = "publié"
-    places: tuple[str, ...] = ()
-    region: str = ""
-    partners: tuple[str, ...] = ()
-    funding: tuple[str, ...] = ()
     resources: tuple[Resource, ...] = ()
     sources: tuple[Source, ...] = ()
     related: tuple[str, ...] = ()
@@ -66,11 +68,18 @@ class Fiche:
     acronyms: tuple[tuple[str, str], ...] = ()
     terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     old_addresses: tuple[str, ...] = ()  # old slugs, each served as a redirect to this fiche
+    # Every field of the front matter as its kind read it (see schema.FIELDS): what the
+    # page, the exports and the reference show without naming the field.
+    values: ReadOnly[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def is_draft(self) -> bool:
         """Drafts are checked but never published."""
         return self.status == STATUS_DRAFT
+
+    def value(self, key: str) -> object:
+        """What the fiche gives for front-matter field ``key`` (read by its kind), or None."""
+        return self.values.get(key)
 
     def terms_of(self, facet_key: str) -> tuple[str, ...]:
         """The slugs this fiche carries in one facet."""

@@ -13,7 +13,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .dates import (
     EXPECTED_DATE,
@@ -24,23 +24,19 @@ from .dates import (
     parse_partial,
     parse_period,
 )
-from .fiches import Resource, Source
+from .fiches import RESOURCE_KEYS, SOURCE_KEYS, STATUS_PUBLISHED, STATUSES, Resource, Source
 from .files import not_a_file, unreadable_file
 from .glossary import Glossary
 from .limits import FIELD_MAX_CHARS, MAX_TEXT_CHARS
-from .problems import Problem
+from .problems import Problem, Severity
 from .project import RESOURCES_DIR, Project
 from .reading import Reader
 from .references import reference_number
-from .schema import (
-    RESOURCE_KEYS,
-    SOURCE_KEYS,
-    STATUS_PUBLISHED,
-    STATUSES,
-)
-from .taxonomy import Taxonomy
-from .text import SLUG_PATTERN, quote_list, suggest
+from .text import SLUG_PATTERN, quote_list, slugify, suggest
 from .yamlnodes import Mapping, Node, Scalar
+
+if TYPE_CHECKING:  # taxonomy.py reads the field names of schema.py, which reads this
+    from .taxonomy import Taxonomy
 
 T = TypeVar("T")
 
@@ -305,6 +301,30 @@ class FieldReader(Reader):
             self._report_problem(node, field, unreadable_file(relative.as_posix(), error))
             return None
         return relative.as_posix()
+
+    def _slug_list(self, node: Node, field: str) -> list[Scalar]:
+        """Old file names of a fiche: each a slug, each once (collisions: see crosscheck)."""
+        kept: list[Scalar] = []
+        for scalar in self.scalars(node, field):
+            value = scalar.value.strip()
+            if not SLUG_PATTERN.match(value):
+                guess = slugify(value.rstrip("/").rsplit("/", 1)[-1].removesuffix(".md"))
+                self.report(
+                    scalar, "slug-invalide", field,
+                    f"« {value} » n'est pas une ancienne adresse valable : attendu l'ancien nom "
+                    "du fichier, sans dossier ni « .md ».",
+                    f"Écrivez « {guess} »." if guess and guess != value
+                    else "Utilisez des minuscules sans accent, des chiffres et des tirets.",
+                )  # fmt: skip
+            elif any(other.value.strip() == value for other in kept):
+                self.report(
+                    scalar, "ancienne-adresse-repetee", field,
+                    f"L'ancienne adresse « {value} » est indiquée deux fois.",
+                    "Retirez le doublon.", Severity.WARNING,
+                )  # fmt: skip
+            else:
+                kept.append(scalar)
+        return kept
 
     def _report_problem(self, node: Node, field: str, problem: Problem) -> None:
         """Report a problem worded for a file at the node of the fiche that names it."""

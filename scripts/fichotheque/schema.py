@@ -1,31 +1,17 @@
 """The one declaration of a fiche's front matter.
 
-Validation, the generated reference page for staff and, later, the JSON Schema and
-the browser editor all read these declarations; none of them lists fields itself.
-The facet fields (axes, thèmes…) are not here: they come from taxonomy.yml.
+Validation, the fiche page, the exports, the reference page for staff and the JSON
+Schema all read these declarations; none of them lists fields itself. What a kind of
+field does is declared in kinds.py. The facet fields (axes, thèmes…) are not here: they
+come from taxonomy.yml.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Kind(StrEnum):
-    """How a field's value is written and checked."""
-
-    TEXT = "texte"
-    TEXT_LIST = "liste de textes"
-    PERIOD = "date ou période"
-    DAY = "jour"
-    NUMBER = "nombre entier"
-    STATUS = "statut"
-    SLUG = "identifiant"
-    SLUG_LIST = "liste d'identifiants"
-    RESOURCES = "liste de ressources"
-    SOURCES = "liste de sources"
-    REFERENCES = "liste de fiches"
-    ACRONYMS = "sigles"
+from . import kinds
+from .kinds import Column, Kind
 
 
 @dataclass(frozen=True)
@@ -38,59 +24,74 @@ class FieldSpec:
     help: str
     example: str
     required: bool = False
+    # Its column in the exports (None: not exported), and whether the fiche page shows
+    # it among the metadata.
+    column: str | None = None
+    on_page: bool = False
+
+    def columns(self) -> tuple[Column, ...]:
+        """The export columns of this field, from its kind."""
+        if self.column is None:
+            return ()
+        return self.kind.columns(self.column, self.label + ".")
 
 
 OLD_ADDRESSES_KEY = "anciennes_adresses"
-STATUS_PUBLISHED = "publié"
-STATUS_DRAFT = "brouillon"
-STATUSES = (STATUS_PUBLISHED, STATUS_DRAFT)
 
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "title",
-        Kind.TEXT,
+        kinds.TEXT,
         "Titre",
         "Le titre de la fiche, tel qu'il s'affiche en haut de la page et dans les listes.",
         'title: "Un atelier d\'écriture pour les nouveaux habitants"',
         required=True,
+        column="titre",
     ),
     FieldSpec(
         "description",
-        Kind.TEXT,
+        kinds.TEXT,
         "Résumé",
         "Un paragraphe qui résume l'activité ; il apparaît dans les listes, les résultats "
         "de recherche et la description de la page pour les moteurs de recherche.",
         "description: >-\n  Douze séances pour écrire ensemble, avec la bibliothèque du quartier…",
         required=True,
+        column="resume",
     ),
     FieldSpec(
         "date",
-        Kind.PERIOD,
+        kinds.PERIOD,
         "Date",
         "Quand l'activité a eu lieu : une année, un mois, un jour ou une période "
         "(début et fin séparés par un tiret).",
         'date: "2015–2016"',
         required=True,
+        column="date",
+        on_page=True,
     ),
     FieldSpec(
         "organisation",
-        Kind.TEXT,
+        kinds.TEXT,
         "Organisation",
         "L'organisation qui a mené l'activité.",
         "organisation: Maison de quartier du Centre",
         required=True,
+        column="organisation",
+        on_page=True,
     ),
     FieldSpec(
         "numero",
-        Kind.NUMBER,
+        kinds.NUMBER,
         "Numéro",
         "Un numéro de fiche stable, facultatif, que d'autres textes peuvent citer "
         "(« voir Fiche 37 »). Deux fiches ne peuvent pas avoir le même numéro.",
         "numero: 37",
+        column="numero",
+        on_page=True,
     ),
     FieldSpec(
         "statut",
-        Kind.STATUS,
+        kinds.STATUS,
         "Statut",
         "« publié » (par défaut) ou « brouillon » : un brouillon est vérifié mais n'est "
         "pas publié sur le site.",
@@ -98,35 +99,43 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "lieux",
-        Kind.TEXT_LIST,
+        kinds.PLACES,
         "Lieux",
         "Les villes, communes ou quartiers où l'activité s'est déroulée.",
         "lieux: [Centre-ville, Quartier nord]",
+        column="lieux",
+        on_page=True,
     ),
     FieldSpec(
         "region",
-        Kind.TEXT,
+        kinds.TEXT,
         "Région",
         "La région, la province ou le canton.",
         "region: Nom de la région, de la province ou du canton",
+        column="region",
+        on_page=True,
     ),
     FieldSpec(
         "partenaires",
-        Kind.TEXT_LIST,
+        kinds.TEXT_LIST,
         "Partenaires",
         "Les organisations associées à l'activité.",
         "partenaires:\n  - Bibliothèque municipale\n  - Service de la jeunesse",
+        column="partenaires",
+        on_page=True,
     ),
     FieldSpec(
         "financements",
-        Kind.TEXT_LIST,
+        kinds.TEXT_LIST,
         "Financements",
         "Les programmes ou fonds qui ont financé l'activité.",
         "financements:\n  - Subvention communale",
+        column="financements",
+        on_page=True,
     ),
     FieldSpec(
         "ressources",
-        Kind.RESOURCES,
+        kinds.RESOURCES,
         "Ressources à télécharger",
         "Des documents à télécharger : un titre et soit un fichier du dépôt (chemin depuis "
         "la racine, par exemple docs/ressources/programme.pdf), soit une adresse web.",
@@ -135,30 +144,32 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "sources",
-        Kind.SOURCES,
+        kinds.SOURCES,
         "Sources",
         "D'où viennent les informations : un titre, et si possible une adresse web "
         "et une date de publication.",
         "sources:\n  - titre: Rapport d'activités 2009\n    url: https://example.org/rapport\n"
         "    date: 2010-03",
+        column="sources",
     ),
     FieldSpec(
         "fiches_liees",
-        Kind.REFERENCES,
+        kinds.REFERENCES,
         "Fiches liées",
         "D'autres fiches à lire ensuite : leur nom de fichier sans « .md », ou leur numéro.",
         "fiches_liees: [2021-atelier-d-ecriture, 12]",
     ),
     FieldSpec(
         "verifie_le",
-        Kind.DAY,
+        kinds.DAY,
         "Vérifiée le",
         "Le jour où la fiche a été relue et jugée à jour.",
         "verifie_le: 2026-11-20",
+        column="verifie_le",
     ),
     FieldSpec(
         "sigles",
-        Kind.ACRONYMS,
+        kinds.ACRONYMS,
         "Sigles",
         "Pour un sigle qui a plusieurs sens dans le glossaire, le sens utilisé dans "
         "cette fiche (par son identifiant).",
@@ -166,7 +177,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "slug",
-        Kind.SLUG,
+        kinds.SLUG,
         "Adresse",
         "L'adresse de la page, si elle doit différer du nom du fichier "
         "(minuscules, chiffres et tirets).",
@@ -174,7 +185,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         OLD_ADDRESSES_KEY,
-        Kind.SLUG_LIST,
+        kinds.SLUG_LIST,
         "Anciennes adresses",
         "Quand le fichier d'une fiche est renommé, ses anciens noms (sans « .md ») : "
         "l'ancienne adresse de la page mène alors à la nouvelle.",
@@ -183,6 +194,3 @@ FIELDS: tuple[FieldSpec, ...] = (
 )
 
 FIELDS_BY_KEY = {spec.key: spec for spec in FIELDS}
-
-RESOURCE_KEYS = ("titre", "fichier", "url", "description")
-SOURCE_KEYS = ("titre", "url", "date")

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -15,20 +14,14 @@ from .bodycheck import BodyLink, BodyReport, check_body
 from .dates import (
     Period,
 )
-from .fiches import Fiche, RawFiche, Resource, Source
+from .fiches import STATUS_DRAFT, STATUS_PUBLISHED, Fiche, RawFiche, Resource, Source
 from .fields import Context, FieldReader
 from .problems import Problem, Severity
 from .references import find_references
 from .routes import RESERVED_FICHE_SLUGS
-from .schema import (
-    FIELDS,
-    OLD_ADDRESSES_KEY,
-    STATUS_DRAFT,
-    STATUS_PUBLISHED,
-    Kind,
-)
+from .schema import FIELDS, OLD_ADDRESSES_KEY
 from .taxonomy import Facet, Term
-from .text import CONTROL, MARKUP, SLUG_PATTERN, quote_list, slugify, suggest
+from .text import CONTROL, MARKUP, quote_list, suggest
 from .yamlnodes import Mark, Node, Scalar, describe, forbidden_characters
 
 T = TypeVar("T")
@@ -85,25 +78,11 @@ class _FicheReader(FieldReader):
         required += [facet.key for facet in taxonomy.facets if facet.required]
         self.require(front, required, "", "dans cette fiche")
 
-        readers: dict[Kind, Callable[[Node, str], object]] = {
-            Kind.TEXT: self.text,
-            Kind.TEXT_LIST: self._text_list,
-            Kind.PERIOD: self._period,
-            Kind.DAY: self._day,
-            Kind.NUMBER: self._number,
-            Kind.STATUS: self._status,
-            Kind.SLUG: self._slug,
-            Kind.SLUG_LIST: self._slug_list,
-            Kind.RESOURCES: self._resources,
-            Kind.SOURCES: self._sources,
-            Kind.REFERENCES: self._references,
-            Kind.ACRONYMS: self._acronyms,
-        }
         values: dict[str, object] = {}
         for spec in FIELDS:
             node = front.get(spec.key)
             if node is not None:
-                values[spec.key] = readers[spec.kind](node, spec.key)
+                values[spec.key] = spec.kind.read(self, node, spec.key)
         terms = tuple(
             (facet.key, self._facet(front.get(facet.key), facet)) for facet in taxonomy.facets
         )
@@ -149,10 +128,6 @@ class _FicheReader(FieldReader):
                 body=normalise_separators(raw.body),
                 number=read.one("numero", int),
                 status=status,
-                places=read.items("lieux", str),
-                region=read.one("region", str) or "",
-                partners=read.items("partenaires", str),
-                funding=read.items("financements", str),
                 resources=read.items("ressources", Resource),
                 sources=read.items("sources", Source),
                 related=tuple(node.value.strip() for node in related_nodes),
@@ -160,6 +135,7 @@ class _FicheReader(FieldReader):
                 acronyms=tuple(sorted(acronyms.items())),
                 terms=terms,
                 old_addresses=tuple(node.value.strip() for node in old_address_nodes),
+                values={key: value for key, value in values.items() if value is not None},
             )
         return Checked(
             raw.file,
@@ -281,30 +257,6 @@ class _FicheReader(FieldReader):
             Severity.WARNING,
         )  # fmt: skip
         return term.slug
-
-    def _slug_list(self, node: Node, field: str) -> list[Scalar]:
-        """Old file names of a fiche: each a slug, each once (collisions: see crosscheck)."""
-        kept: list[Scalar] = []
-        for scalar in self.scalars(node, field):
-            value = scalar.value.strip()
-            if not SLUG_PATTERN.match(value):
-                guess = slugify(value.rstrip("/").rsplit("/", 1)[-1].removesuffix(".md"))
-                self.report(
-                    scalar, "slug-invalide", field,
-                    f"« {value} » n'est pas une ancienne adresse valable : attendu l'ancien nom "
-                    "du fichier, sans dossier ni « .md ».",
-                    f"Écrivez « {guess} »." if guess and guess != value
-                    else "Utilisez des minuscules sans accent, des chiffres et des tirets.",
-                )  # fmt: skip
-            elif any(other.value.strip() == value for other in kept):
-                self.report(
-                    scalar, "ancienne-adresse-repetee", field,
-                    f"L'ancienne adresse « {value} » est indiquée deux fois.",
-                    "Retirez le doublon.", Severity.WARNING,
-                )  # fmt: skip
-            else:
-                kept.append(scalar)
-        return kept
 
     def _reported(self, field: str) -> bool:
         return any(problem.field == field for problem in self.problems)

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from ..fiches import Fiche
+from ..kinds import Column
 from ..model import Catalogue
 from ..routes import CSV_FILE, DATA_PAGE, FEED_FILE, JSON_FILE
+from ..schema import FIELDS
 from .html import Page, esc, fiche_path, href, url_of
 
 FEED_SIZE = 20
@@ -53,29 +55,17 @@ def _terms(facet_key: str) -> Callable[[Catalogue, Fiche, str], object]:
     return value
 
 
+def _declared(key: str, column: Column) -> ExportField:
+    return ExportField(column.name, column.description, lambda c, f, b: column.value(f.value(key)))
+
+
+# The fiche's identity and address, every field declared with a column (schema.FIELDS),
+# then the related fiches as the catalogue resolved them.
 COMMON_FIELDS: tuple[ExportField, ...] = (
     ExportField("slug", "Identifiant stable de la fiche (son adresse).", lambda c, f, b: f.slug),
     ExportField("url", "Adresse de la page de la fiche.", lambda c, f, b: b + url_of(fiche_path(f))),
-    ExportField("numero", "Numéro de la fiche, s'il existe.", lambda c, f, b: f.number),
-    ExportField("titre", "Titre.", lambda c, f, b: f.title),
-    ExportField("resume", "Résumé d'un paragraphe.", lambda c, f, b: f.description),
-    ExportField("date", "Date ou période, au format ISO 8601 (2015/2016).", lambda c, f, b: f.period.iso()),
-    ExportField("annee_debut", "Première année de l'activité.", lambda c, f, b: f.period.start.year),
-    ExportField("annee_fin", "Dernière année de l'activité.", lambda c, f, b: f.period.end.year),
-    ExportField("organisation", "Organisation qui a mené l'activité.", lambda c, f, b: f.organisation),
-    ExportField("lieux", "Lieux.", lambda c, f, b: list(f.places)),
-    ExportField("region", "Région.", lambda c, f, b: f.region),
-    ExportField("partenaires", "Partenaires.", lambda c, f, b: list(f.partners)),
-    ExportField("financements", "Programmes de financement.", lambda c, f, b: list(f.funding)),
-    ExportField(
-        "sources", "Sources : titre et adresse.",
-        lambda c, f, b: [{"titre": s.title, "url": s.url or "", "date": s.date or ""} for s in f.sources],
-    ),
+    *(_declared(spec.key, column) for spec in FIELDS for column in spec.columns()),
     ExportField("fiches_liees", "Identifiants des fiches liées.", lambda c, f, b: list(c.related.get(f.slug, ()))),
-    ExportField(
-        "verifie_le", "Date de la dernière relecture (AAAA-MM-JJ).",
-        lambda c, f, b: f.reviewed.isoformat() if f.reviewed else "",
-    ),
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from ..model import Catalogue
 from ..project import DOCS_DIR
 from ..references import link_references
 from ..routes import CATALOGUE, GLOSSARY, HOME, YEAR_FILTER
-from ..schema import FIELDS_BY_KEY
+from ..schema import FIELDS, FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
 from ..text import one_line
 from .html import (
@@ -26,7 +26,6 @@ from .html import (
     fiche_list,
     fiche_path,
     href,
-    html_list,
     markdown_text,
     period_tag,
     term_path,
@@ -61,10 +60,6 @@ def resource_target(resource: Resource) -> str | None:
     if resource.file is None:
         return None
     return posixpath.relpath(resource.file, DOCS_DIR)
-
-
-def _meta_row(key: str, value_html: str) -> str:
-    return f"<dt>{esc(FIELDS_BY_KEY[key].label)}</dt><dd>{value_html}</dd>"
 
 
 def _day(day: dt.date) -> str:
@@ -187,18 +182,14 @@ def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ..
 
 
 def _metadata(catalogue: Catalogue, fiche: Fiche) -> str:
-    rows = [_meta_row("date", period_tag(fiche.period))]
-    if fiche.number is not None:
-        rows.append(_meta_row("numero", str(fiche.number)))
-    rows.append(_meta_row("organisation", esc(fiche.organisation)))
-    if fiche.places:
-        rows.append(_meta_row("lieux", ", ".join(esc(p) for p in fiche.places)))
-    if fiche.region:
-        rows.append(_meta_row("region", esc(fiche.region)))
-    if fiche.partners:
-        rows.append(_meta_row("partenaires", html_list(esc(p) for p in fiche.partners)))
-    if fiche.funding:
-        rows.append(_meta_row("financements", html_list(esc(p) for p in fiche.funding)))
+    """The fields declared for the page (schema.FIELDS), each as its kind shows it."""
+    rows = [
+        f"<dt>{esc(spec.label)}</dt><dd>{spec.kind.cell(value)}</dd>"
+        for spec in FIELDS
+        if spec.on_page
+        and spec.kind.cell is not None
+        and (value := fiche.value(spec.key)) not in (None, "", [], ())
+    ]
     changed = catalogue.changed.get(fiche.slug)
     if changed:
         rows.append(f"<dt>Modifiée le</dt><dd>{_day(changed)}</dd>")

@@ -12,10 +12,11 @@ import json
 import yaml
 
 from .. import htmlpolicy as policy
+from ..fiches import STATUSES
 from ..model import Catalogue
 from ..problems import CODES
 from ..routes import CONFIGURATION, REFERENCE
-from ..schema import FIELDS, STATUSES
+from ..schema import FIELDS
 from ..taxonomy import Term
 from .html import Page, esc, href
 
@@ -86,6 +87,10 @@ def _yaml(key: str, value: str | list[str] | dict[str, str]) -> str:
     return text
 
 
+def _texts(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
 def base_examples(catalogue: Catalogue) -> dict[str, str]:
     """Examples taken from this base, for the fields it fills: the staff know them."""
     examples: dict[str, str] = {}
@@ -94,10 +99,10 @@ def base_examples(catalogue: Catalogue) -> dict[str, str]:
         found: dict[str, str | list[str]] = {
             "title": fiche.title,
             "organisation": fiche.organisation,
-            "lieux": list(fiche.places),
-            "region": fiche.region,
-            "partenaires": list(fiche.partners[:3]),
-            "financements": list(fiche.funding[:2]),
+            "lieux": _texts(fiche.value("lieux")),
+            "region": str(fiche.value("region") or ""),
+            "partenaires": _texts(fiche.value("partenaires"))[:3],
+            "financements": _texts(fiche.value("financements"))[:2],
             "fiches_liees": list(fiche.related[:2]),
         }
         for key, value in found.items():
@@ -118,7 +123,7 @@ def render_reference(catalogue: Catalogue, hosts: tuple[str, ...] = ()) -> Page:
     examples = base_examples(catalogue)
     rows = "".join(
         f'<dt>{code(spec.key)} — {esc(spec.label)} <span class="reference-forme">'
-        f"({esc(spec.kind)}{', obligatoire' if spec.required else ''})</span></dt>"
+        f"({esc(str(spec.kind))}{', obligatoire' if spec.required else ''})</span></dt>"
         f"<dd><p>{esc(spec.help)}</p>"
         f"<pre><code>{html_block(examples.get(spec.key, spec.example))}</code></pre></dd>"
         for spec in FIELDS

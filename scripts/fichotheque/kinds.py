@@ -1,0 +1,225 @@
+"""Each kind of front-matter field, declared once and executable.
+
+A kind says how a value is read and checked (a reader of ``fields.py``), its JSON Schema
+(for editors), its value in a new fiche, its cell on the fiche page (None: not shown in
+the metadata) and its columns in the exports. ``schema.FIELDS`` gives each field a kind;
+validation, the schema, the fiche page and the exports loop over those declarations and
+never name a field themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import Period
+from .fiches import RESOURCE_KEYS, SOURCE_KEYS, STATUSES, Resource, Source
+from .fields import FieldReader
+from .limits import MAX_TEXT_CHARS
+from .text import SLUG_PATTERN, one_line
+from .yamlnodes import Node, Scalar
+
+Json = dict[str, Any]
+Read = Callable[[FieldReader, Node, str], object]
+
+
+def _esc(text: str) -> str:
+    return html.escape(one_line(text), quote=True)
+
+
+def _list_cell(value: object) -> str:
+    return "<ul>" + "".join(f"<li>{_esc(str(item))}</li>" for item in _items(value)) + "</ul>"
+
+
+def _items(value: object) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the exports (fiches.json, fiches.csv) and what it holds."""
+
+    name: str
+    description: str
+    value: Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind of field is read, described to editors, shown and exported."""
+
+    name: str  # French, for the field reference: « liste de textes »
+    read: Read
+    schema: Json
+    sample: str  # the value a new fiche starts with, as YAML
+    cell: Callable[[object], str] | None = None
+    export: Callable[[object], object] = lambda value: value
+    empty: object = ""  # exported when a fiche leaves the field out
+    # Extra columns derived from the value (the years of a period).
+    derived: tuple[tuple[str, str, Callable[[object], object]], ...] = field(default=())
+
+    def __str__(self) -> str:
+        return self.name
+
+    def columns(self, column: str, description: str) -> tuple[Column, ...]:
+        """The export columns of a field of this kind, named ``column``."""
+
+        def exported(value: object) -> object:
+            return self.empty if value is None else self.export(value)
+
+        return (
+            Column(column, description, exported),
+            *(Column(name, text, get) for name, text, get in self.derived),
+        )
+
+
+_TEXT: Json = {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT_CHARS}
+_SLUG: Json = {"type": "string", "pattern": SLUG_PATTERN.pattern}
+_YEAR = r"\d{4}(-\d{2}(-\d{2})?)?"
+# YAML reads 2009 as a number and 2009-03-15 as a date; check reads both as text.
+_PERIOD: Json = {
+    "anyOf": [
+        {"type": "integer", "minimum": 1000, "maximum": 9999},
+        {"type": "string", "pattern": rf"^\s*{_YEAR}(\s*(–|—|-|/|à)\s*{_YEAR})?\s*$"},
+    ]
+}
+_TEXTS: Json = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
+
+
+def _period_years(index: int) -> Callable[[object], object]:
+    def year(value: object) -> object:
+        if not isinstance(value, Period):
+            return ""
+        return (value.start if index == 0 else value.end).year
+
+    return year
+
+
+def _source(source: object) -> object:
+    assert isinstance(source, Source)
+    return {"titre": source.title, "url": source.url or "", "date": source.date or ""}
+
+
+TEXT = Kind(
+    "texte",
+    FieldReader.text,
+    _TEXT,
+    '""',
+    cell=lambda value: _esc(str(value)),
+)
+PLACES = Kind(
+    "liste de lieux",
+    FieldReader._text_list,
+    _TEXTS,
+    "[]",
+    cell=lambda value: ", ".join(_esc(str(place)) for place in _items(value)),
+    export=_items,
+    empty=[],
+)
+TEXT_LIST = Kind(
+    "liste de textes",
+    FieldReader._text_list,
+    _TEXTS,
+    "[]",
+    cell=_list_cell,
+    export=_items,
+    empty=[],
+)
+PERIOD = Kind(
+    "date ou période",
+    FieldReader._period,
+    _PERIOD,
+    str(dt.date.today().year),
+    cell=lambda value: (
+        f'<time datetime="{_esc(value.iso())}">{_esc(value.french())}</time>'
+        if isinstance(value, Period)
+        else ""
+    ),
+    export=lambda value: value.iso() if isinstance(value, Period) else "",
+    derived=(
+        ("annee_debut", "Première année de l'activité.", _period_years(0)),
+        ("annee_fin", "Dernière année de l'activité.", _period_years(1)),
+    ),
+)
+DAY = Kind(
+    "jour",
+    FieldReader._day,
+    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
+    "",
+    export=lambda value: value.isoformat() if isinstance(value, dt.date) else "",
+)
+NUMBER = Kind(
+    "nombre entier",
+    FieldReader._number,
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+            {"type": "string", "pattern": r"^\s*\d{1,9}\s*$"},
+        ]
+    },
+    "",
+    cell=str,
+    empty=None,
+)
+STATUS = Kind("statut", FieldReader._status, {"enum": list(STATUSES)}, STATUSES[1])
+SLUG = Kind("identifiant", FieldReader._slug, _SLUG, "")
+SLUG_LIST = Kind(
+    "liste d'identifiants",
+    FieldReader._slug_list,
+    {"type": "array", "items": _SLUG},
+    "[]",
+    export=lambda value: [item.value.strip() for item in _items(value) if isinstance(item, Scalar)],
+    empty=[],
+)
+RESOURCES = Kind(
+    "liste de ressources",
+    FieldReader._resources,
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {key: _TEXT for key in RESOURCE_KEYS},
+            "required": ["titre"],
+            "additionalProperties": False,
+            "oneOf": [{"required": ["fichier"]}, {"required": ["url"]}],
+        },
+    },
+    "[]",
+    export=lambda value: [
+        {"titre": r.title, "fichier": r.file or "", "url": r.url or ""}
+        for r in _items(value)
+        if isinstance(r, Resource)
+    ],
+    empty=[],
+)
+SOURCES = Kind(
+    "liste de sources",
+    FieldReader._sources,
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {key: _TEXT for key in SOURCE_KEYS},
+            "required": ["titre"],
+            "additionalProperties": False,
+        },
+    },
+    "[]",
+    export=lambda value: [_source(source) for source in _items(value)],
+    empty=[],
+)
+REFERENCES = Kind(
+    "liste de fiches",
+    FieldReader._references,
+    {"type": "array", "items": {"anyOf": [_SLUG, {"type": "integer", "minimum": 1}]}},
+    "[]",
+)
+ACRONYMS = Kind(
+    "sigles",
+    FieldReader._acronyms,
+    {"type": "object", "additionalProperties": _SLUG},
+    "{}",
+)
