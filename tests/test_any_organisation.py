@@ -30,6 +30,7 @@ from fichotheque.scaffold import RENAMED, STARTER_DIR
 from fichotheque.setupschema import FACET_KEY_RULE
 from fichotheque.siteconfig import THEME_DIR
 from test_browser import browser, serving  # noqa: F401  (the fixture, and the server)
+from test_declarations import front
 
 EXECUTABLE = Path(sys.executable).parent / "fichotheque"
 ZENSICAL = Path(sys.executable).parent / "zensical"
@@ -101,9 +102,12 @@ def test_init_creates_a_base_that_passes_strict_check_and_builds(tmp_path: Path)
     checked = run("check", "--strict", "--root", base)
     assert checked.returncode == 0, checked.stdout
     assert "Aucun problème" in checked.stdout
-    for name, file in SCHEMA_FILES.items():  # what an editor checks the set-up files with
-        schema = json.loads((base / DEFAULT_DIR / file).read_text(encoding="utf-8"))
+    for name in ("taxonomy", "glossary"):  # what an editor checks the set-up files with
+        schema = json.loads((base / DEFAULT_DIR / SCHEMA_FILES[name]).read_text("utf-8"))
         jsonschema.validate(yaml.safe_load((base / f"{name}.yml").read_text("utf-8")), schema)
+    fiche_schema = json.loads((base / DEFAULT_DIR / SCHEMA_FILES["fiche"]).read_text("utf-8"))
+    example = next((base / "fiches").glob("*.md"))
+    jsonschema.validate(front(example), fiche_schema)
     built = run("build", "--root", base)
     assert built.returncode == 0, built.stderr
     site = base / "site"

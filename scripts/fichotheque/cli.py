@@ -315,10 +315,12 @@ def _check(project: Project, *, strict: bool, output: str) -> int:
 
 def _schema(project: Project, folder: Path | None, *, force: bool) -> int:
     from .jsonschemas import DEFAULT_DIR, Outcome, write_schemas
+    from .scaffold import vocabulary
 
     target = folder.resolve() if folder is not None else project.root / DEFAULT_DIR
+    taxonomy, glossary = vocabulary(project)
     try:
-        results = write_schemas(target, force=force)
+        results = write_schemas(target, force=force, taxonomy=taxonomy, glossary=glossary)
     except OSError as error:
         print(
             f"fichotheque : les schémas n'ont pas pu être écrits dans {target} "

@@ -18,16 +18,22 @@ from typing import Any
 import yaml
 
 from .files import write_text
+from .glossary import Glossary
 from .limits import MAX_TEXT_CHARS
 from .reading import BOOLEAN_WORDS
 from .routes import RESERVED_TERM_SLUGS, reserved_names
-from .schema import FIELDS_BY_KEY
+from .schema import FIELDS, FIELDS_BY_KEY
 from .setupschema import FACET, GLOSSARY_ENTRY, MEANING, TAXONOMY, TERM, Block, Key, Type
+from .taxonomy import Facet, Taxonomy
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 # A schema's name → the file ``fichotheque schema`` writes it to. The fiche front
 # matter will join them here.
-SCHEMA_FILES = {"taxonomy": "taxonomy.schema.json", "glossary": "glossary.schema.json"}
+SCHEMA_FILES = {
+    "taxonomy": "taxonomy.schema.json",
+    "glossary": "glossary.schema.json",
+    "fiche": "fiche.schema.json",
+}
 DEFAULT_DIR = "schemas"
 
 # Names a value may not take although it follows its rule, by (block, key).
@@ -149,9 +155,56 @@ def glossary_schema() -> dict[str, Any]:
     }
 
 
-def schemas() -> dict[str, dict[str, Any]]:
-    """Every JSON Schema ``fichotheque schema`` writes, by name (see SCHEMA_FILES)."""
-    return {"taxonomy": taxonomy_schema(), "glossary": glossary_schema()}
+def _facet_schema(facet: Facet) -> dict[str, Any]:
+    """A facet's value: the slug of one of its terms, or with « multiple » a list of them."""
+    term = {
+        "enum": [t.slug for t in facet.terms],
+        "enumDescriptions": [t.label for t in facet.terms],
+    }
+    value = {"anyOf": [term, {"type": "array", "items": term, "uniqueItems": True}]}
+    return {
+        "title": f"{facet.key} : {facet.label}",
+        "description": facet.description,
+        **(value if facet.multiple else term),
+    }
+
+
+def fiche_schema(taxonomy: Taxonomy, glossary: Glossary) -> dict[str, Any]:
+    """The JSON Schema of a fiche's front matter: the declared fields, then the facets."""
+    properties: dict[str, Any] = {
+        spec.key: {
+            "title": f"{spec.label} : {spec.kind}",
+            "description": spec.help,
+            **spec.kind.json_schema(glossary),
+        }
+        for spec in FIELDS
+    }
+    properties.update((facet.key, _facet_schema(facet)) for facet in taxonomy.facets)
+    required = [spec.key for spec in FIELDS if spec.required]
+    required += [facet.key for facet in taxonomy.facets if facet.required]
+    return {
+        "$schema": DRAFT,
+        "title": "En-tête d'une fiche",
+        "description": "Les champs d'une fiche de cette base (voir la Référence des champs).",
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def schemas(
+    taxonomy: Taxonomy | None = None, glossary: Glossary | None = None
+) -> dict[str, dict[str, Any]]:
+    """Every JSON Schema ``fichotheque schema`` writes, by name (see SCHEMA_FILES).
+
+    The fiche's schema follows a base's taxonomy and glossary; without them, only the
+    schemas of the set-up files, which are the same for every base.
+    """
+    found = {"taxonomy": taxonomy_schema(), "glossary": glossary_schema()}
+    if taxonomy is not None:
+        found["fiche"] = fiche_schema(taxonomy, glossary or Glossary())
+    return found
 
 
 def schema_text(schema: dict[str, Any]) -> str:
@@ -177,10 +230,16 @@ class Written:
     outcome: Outcome
 
 
-def write_schemas(folder: Path, *, force: bool = False) -> list[Written]:
+def write_schemas(
+    folder: Path,
+    *,
+    force: bool = False,
+    taxonomy: Taxonomy | None = None,
+    glossary: Glossary | None = None,
+) -> list[Written]:
     """Write every schema into ``folder``; a file whose content differs is kept unless ``force``."""
     results = []
-    for name, schema in schemas().items():
+    for name, schema in schemas(taxonomy, glossary).items():
         path = folder / SCHEMA_FILES[name]
         text = schema_text(schema)
         if path.is_symlink() or (path.exists() and not path.is_file()):

@@ -18,6 +18,7 @@ from typing import Any
 from .dates import Period
 from .fiches import RESOURCE_KEYS, SOURCE_KEYS, STATUSES, Resource, Source
 from .fields import FieldReader
+from .glossary import Glossary
 from .limits import MAX_TEXT_CHARS
 from .text import SLUG_PATTERN, one_line
 from .yamlnodes import Node, Scalar
@@ -60,9 +61,15 @@ class Kind:
     empty: object = ""  # exported when a fiche leaves the field out
     # Extra columns derived from the value (the years of a period).
     derived: tuple[tuple[str, str, Callable[[object], object]], ...] = field(default=())
+    # A schema that depends on the base's glossary (the meanings of its acronyms).
+    schema_of: Callable[[Glossary], Json] | None = None
 
     def __str__(self) -> str:
         return self.name
+
+    def json_schema(self, glossary: Glossary) -> Json:
+        """The JSON Schema of a value of this kind, in a base with this glossary."""
+        return self.schema_of(glossary) if self.schema_of is not None else self.schema
 
     def columns(self, column: str, description: str) -> tuple[Column, ...]:
         """The export columns of a field of this kind, named ``column``."""
@@ -76,7 +83,8 @@ class Kind:
         )
 
 
-_TEXT: Json = {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT_CHARS}
+# check reads any scalar as text, so a number (« date: 2010 » in a source) is text too.
+_TEXT: Json = {"type": ["string", "number"], "pattern": r"\S", "maxLength": MAX_TEXT_CHARS}
 _SLUG: Json = {"type": "string", "pattern": SLUG_PATTERN.pattern}
 _YEAR = r"\d{4}(-\d{2}(-\d{2})?)?"
 # YAML reads 2009 as a number and 2009-03-15 as a date; check reads both as text.
@@ -222,4 +230,16 @@ ACRONYMS = Kind(
     FieldReader._acronyms,
     {"type": "object", "additionalProperties": _SLUG},
     "{}",
+    schema_of=lambda glossary: {
+        "type": "object",
+        "properties": {
+            entry.term: {
+                "enum": [m.id for m in entry.meanings],
+                "enumDescriptions": [m.expansion or m.definition for m in entry.meanings],
+            }
+            for entry in glossary.entries
+            if entry.is_ambiguous
+        },
+        "additionalProperties": False,
+    },
 )

@@ -16,6 +16,7 @@ from pathlib import Path
 from string import Template
 
 from .files import write_new_text
+from .glossary import Glossary, load_glossary
 from .jsonschemas import DEFAULT_DIR, SCHEMA_FILES, schema_text, schemas
 from .project import Project
 from .taxonomy import Facet, Taxonomy, load_taxonomy
@@ -77,9 +78,16 @@ def init_base(
         text = Template(source.read_text(encoding="utf-8")).substitute(values)
         _write_new(folder, relative, text, report)
     # Editors check taxonomy.yml and glossary.yml against these (see their first line).
-    for name, schema in schemas().items():
+    for name, schema in schemas(*vocabulary(project)).items():
         _write_new(folder, f"{DEFAULT_DIR}/{SCHEMA_FILES[name]}", schema_text(schema), report)
     return report
+
+
+def vocabulary(project: Project) -> tuple[Taxonomy, Glossary]:
+    """The taxonomy and glossary of a base, as far as they can be read (problems aside)."""
+    taxonomy, _problems = load_taxonomy(project.taxonomy_path, "taxonomy.yml")
+    glossary, _problems = load_glossary(project.glossary_path, "glossary.yml")
+    return taxonomy, glossary
 
 
 def _write_new(folder: Path, relative: str, text: str, report: InitReport) -> None:
