@@ -8,12 +8,16 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .check import check_project
 from .problems import Problem, format_json, format_report, is_failure, summary
 from .project import Project
+
+if TYPE_CHECKING:
+    from .newfiche import Answers
+    from .taxonomy import Taxonomy
 from .selection import Selection, select_publishable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_LEFT_OUT = 0, 1, 2, 3
@@ -110,6 +114,27 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accepte un dossier qui n'est pas vide ; les fichiers déjà là sont gardés",
     )
+
+    new = commands.add_parser(
+        "new",
+        help="écrit une nouvelle fiche à remplir dans fiches/",
+        description="Écrit fiches/<année>-<titre>.md avec chaque champ de la fiche et, en "
+        "commentaire, les termes possibles de chaque catégorie. Sur un terminal, ce qui "
+        "manque est demandé. Un fichier existant n'est remplacé qu'avec --force.",
+    )
+    new.add_argument("title", metavar="TITRE", nargs="?", help="titre de la fiche")
+    _root_option(new)
+    new.add_argument("--date", default="", help="date ou période : 2024, 2024-03, 2023–2024…")
+    new.add_argument("--organisation", default="", help="organisation qui a mené l'activité")
+    new.add_argument(
+        "--terme",
+        action="append",
+        default=[],
+        metavar="CLÉ=TERMES",
+        help="termes d'une catégorie, séparés par des virgules (themes=accueil,formation) ; "
+        "l'option se répète",
+    )
+    new.add_argument("--force", action="store_true", help="remplace une fiche du même nom")
 
     check = commands.add_parser(
         "check",
@@ -224,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format)
+        if args.command == "new":
+            return _new(parser, project, args)
         if args.command == "schema":
             return _schema(project, args.schema_dir, force=args.force)
         if args.command == "serve":
@@ -332,6 +359,70 @@ def _schema(project: Project, folder: Path | None, *, force: bool) -> int:
         print(f"{_shown(project, result.path)} : {result.outcome}.")
     kept = [r for r in results if r.outcome in (Outcome.KEPT, Outcome.NOT_A_FILE)]
     return EXIT_PROBLEMS if kept else EXIT_OK
+
+
+def _new(parser: argparse.ArgumentParser, project: Project, args: argparse.Namespace) -> int:
+    from .newfiche import Answers, NewFicheError, check_date, resolve_terms, write_new_fiche
+    from .scaffold import vocabulary
+
+    taxonomy, _glossary = vocabulary(project)
+    asking = sys.stdin.isatty() and sys.stdout.isatty()
+    answers = Answers(args.title or "", args.date, args.organisation)
+    try:
+        for written in args.terme:
+            key, _, terms = written.partition("=")
+            facet = taxonomy.facet(key.strip())
+            if facet is None:
+                keys = ", ".join(f.key for f in taxonomy.facets)
+                parser.error(f"--terme : « {key} » n'est pas une catégorie (catégories : {keys})")
+            answers.terms[facet.key] = resolve_terms(facet, terms.split(","))
+        if args.date:
+            check_date(args.date)
+    except NewFicheError as error:
+        parser.error(str(error))
+    try:
+        if asking:
+            _ask_new(answers, taxonomy)
+        if not answers.title.strip():
+            parser.error('il faut un titre : fichotheque new "Titre de la fiche"')
+        path = write_new_fiche(project, answers, taxonomy, force=args.force)
+    except (KeyboardInterrupt, EOFError):
+        print("\nInterrompu : aucune fiche n'a été écrite.", file=sys.stderr)
+        return 130
+    except NewFicheError as error:
+        print(f"fichotheque : {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Fiche créée : {project.relative(path)}")
+    print("Remplissez-la, puis vérifiez-la avec « fichotheque check ».")
+    return EXIT_OK
+
+
+def _ask_new(answers: Answers, taxonomy: Taxonomy) -> None:
+    """Ask at the terminal for what the options did not give, again after a mistake."""
+    from .newfiche import NewFicheError, check_date, resolve_terms
+
+    while not answers.title.strip():
+        answers.title = input("Titre de la fiche : ").strip()
+    while not answers.date:
+        answers.date = input("Date ou période (2024, 2024-03, 2023–2024) : ").strip()
+        try:
+            check_date(answers.date)
+        except NewFicheError as error:
+            print(error)
+            answers.date = ""
+    if not answers.organisation:
+        answers.organisation = input("Organisation : ").strip()
+    for facet in taxonomy.facets:
+        while facet.key not in answers.terms:
+            choices = ", ".join(term.slug for term in facet.terms)
+            need = "" if facet.required else ", vide pour aucun"
+            written = input(f"{facet.label} ({choices}{need}) : ").strip()
+            if not written and not facet.required:
+                break
+            try:
+                answers.terms[facet.key] = resolve_terms(facet, written.split(","))
+            except NewFicheError as error:
+                print(error)
 
 
 def _shown(project: Project, path: Path) -> str:

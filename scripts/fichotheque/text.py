@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from slugify import slugify as _slugify
+
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Something a reader would take for HTML: a tag or an entity.
 MARKUP = re.compile(r"<[A-Za-z/!][^>]*>?|&#?\w+;")
@@ -17,16 +19,25 @@ MARKUP = re.compile(r"<[A-Za-z/!][^>]*>?|&#?\w+;")
 def fold(text: str) -> str:
     """Lowercase, without accents, every run of other characters as one space.
 
-    "Enseignement/formation/emploi" and "enseignement / Formation / Emploi" fold alike.
+    "Enseignement/formation/emploi" and "enseignement / Formation / Emploi" fold alike;
+    ligatures and letters without a decomposition spell out: « Cœur » is « coeur ».
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", bare))
+    return slugify(text).replace("-", " ")
 
 
-def slugify(text: str) -> str:
-    """A URL-safe slug: "Lutte contre le racisme" → "lutte-contre-le-racisme"."""
-    return fold(text).replace(" ", "-")
+# « l'été » is two words, « l-ete », as French reads it (python-slugify would glue them).
+_APOSTROPHES = [["'", " "], ["\u2019", " "], ["\u02bc", " "]]
+
+
+def slugify(text: str, max_length: int = 0) -> str:
+    """The one slug of the package: "Lutte contre le racisme" → "lutte-contre-le-racisme".
+
+    python-slugify transliterates what Unicode does not decompose (« Cœur » → coeur,
+    « Ærø » → aero); ``max_length`` cuts at a word boundary.
+    """
+    return _slugify(
+        text, max_length=max_length, word_boundary=bool(max_length), replacements=_APOSTROPHES
+    )
 
 
 def suggest(value: str, candidates: dict[str, str]) -> str | None:
