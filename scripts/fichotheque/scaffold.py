@@ -26,7 +26,7 @@ DEFAULT_SITE_NAME = "Fiches d'activités"
 DEFAULT_ORGANISATION = "Notre organisation"
 EXAMPLE_FICHE = "fiches/exemple.md"
 # Starter file → its place in the new base. A dot file does not travel as package data.
-RENAMED = {"gitignore": ".gitignore"}
+RENAMED = {"gitignore": ".gitignore", "pre-commit-config.yaml": ".pre-commit-config.yaml"}
 
 
 class InitError(Exception):
