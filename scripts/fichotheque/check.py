@@ -63,6 +63,7 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
         today,
         taxonomy_usable=usable,
         hosts=settings.allowed_hosts,
+        review_months=settings.review_months,
     )
     paths, found_problems = find_fiche_files(project.fiches_dir, project.root)
     problems += found_problems

@@ -136,6 +136,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--force", action="store_true", help="remplace une fiche du même nom")
 
+    review = commands.add_parser(
+        "review",
+        help="liste les fiches à relire, la plus ancienne relecture d'abord",
+        description="Liste les fiches dont la relecture (« verifie_le ») a dépassé le délai "
+        "de « extra.relecture_mois » dans mkdocs.yml, et celles jamais relues, avec leur "
+        "organisation.",
+    )
+    _root_option(review)
+    review.add_argument(
+        "--mois", type=int, default=None, help="délai en mois (par défaut : celui de mkdocs.yml)"
+    )
+
     check = commands.add_parser(
         "check",
         help="vérifie la taxonomie, le glossaire et les fiches",
@@ -257,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format, files=args.files)
+        if args.command == "review":
+            return _review(parser, project, args.mois)
         if args.command == "new":
             return _new(parser, project, args)
         if args.command == "schema":
@@ -375,6 +389,36 @@ def _schema(project: Project, folder: Path | None, *, force: bool) -> int:
         print(f"{_shown(project, result.path)} : {result.outcome}.")
     kept = [r for r in results if r.outcome in (Outcome.KEPT, Outcome.NOT_A_FILE)]
     return EXIT_PROBLEMS if kept else EXIT_OK
+
+
+def _review(parser: argparse.ArgumentParser, project: Project, months: int | None) -> int:
+    import datetime as dt
+
+    from .review import review_due, to_review
+    from .sitesettings import read_settings
+
+    if months is None:
+        settings, _problems = read_settings(project.mkdocs_path, "mkdocs.yml")
+        months = settings.review_months
+    if months is None or months < 1:
+        parser.error(
+            "aucun délai de relecture : ajoutez « relecture_mois: 24 » sous « extra: » dans "
+            "mkdocs.yml, ou donnez --mois"
+        )
+    today = dt.date.today()
+    result = check_project(project, today)
+    found = to_review(result.fiches, months, today)
+    for item in found:
+        fiche = item.fiche
+        if item.reviewed is None:
+            when, late = "jamais relue", ""
+        else:
+            when = item.reviewed.isoformat()
+            late = f" (à relire depuis le {review_due(item.reviewed, months).isoformat()})"
+        print(f"{when:<12}  {fiche.file}  {fiche.title} — {fiche.organisation}{late}")
+    total = len(result.fiches)
+    print(f"{len(found)} fiche(s) à relire sur {total} (relecture valable {months} mois).")
+    return EXIT_OK
 
 
 def _new(parser: argparse.ArgumentParser, project: Project, args: argparse.Namespace) -> int:

@@ -62,6 +62,8 @@ class Context:
     taxonomy_usable: bool = True
     # Third-party hosts the site's settings allow bodies to load images and embeds from.
     hosts: tuple[str, ...] = ()
+    # How many months a review lasts (« extra.relecture_mois »); None: no review asked for.
+    review_months: int | None = None
 
 
 class FieldReader(Reader):

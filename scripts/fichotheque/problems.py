@@ -185,6 +185,7 @@ CODES: dict[str, str] = {
     "image-sans-alt": "Une image n'a pas de texte de remplacement.",
     "lien-peu-parlant": "Le texte d'un lien ne dit pas où il mène (« ici », une adresse…).",
     "reglage-invalide": "Un réglage de mkdocs.yml n'a pas la forme attendue.",
+    "relecture-depassee": "La dernière relecture d'une fiche est plus vieille que le délai réglé.",
     "reglage-remplace": "Un réglage de mkdocs.yml est remplacé par celui de Fichothèque.",
     "site-url-manquant": "« site_url » manque : flux et données sans adresses absolues.",
     # Files, folders and sizes (issue 9, « Trust »).

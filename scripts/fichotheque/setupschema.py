@@ -37,6 +37,7 @@ class Type(StrEnum):
     FOLDER = "dossier"
     EXTENSIONS = "liste d'extensions"
     SETTING = "réglage de MkDocs"
+    MONTHS = "nombre de mois"
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,7 @@ LICENCE = Block(
 )
 
 HOSTS_KEY = "hotes_autorises"
+REVIEW_MONTHS_KEY = "relecture_mois"
 
 SETTINGS: tuple[Key, ...] = (
     Key(
@@ -345,6 +347,13 @@ SETTINGS: tuple[Key, ...] = (
         default="[]",
     ),
     Key(
+        f"extra.{REVIEW_MONTHS_KEY}",
+        Type.MONTHS,
+        "Combien de mois une relecture reste valable. Passé ce délai après « verifie_le », "
+        "« fichotheque check » avertit et « fichotheque review » liste la fiche. Sans ce "
+        "réglage, aucune relecture n'est réclamée.",
+    ),
+    Key(
         "theme.font",
         Type.FONT,
         "Toujours false : les polices de Google Fonts enverraient chaque visite à un tiers ; "
@@ -372,6 +381,13 @@ FORCED: tuple[Key, ...] = (
         + " » ; un custom_dir du projet (un sous-dossier) est copié par-dessus, fichier par "
         "fichier.",
         default=OVERRIDES,
+    ),
+    Key(
+        f"extra.{REVIEW_MONTHS_KEY}",
+        Type.MONTHS,
+        "Combien de mois une relecture reste valable. Passé ce délai après « verifie_le », "
+        "« fichotheque check » avertit et « fichotheque review » liste la fiche. Sans ce "
+        "réglage, aucune relecture n'est réclamée.",
     ),
     Key(
         "theme.font",

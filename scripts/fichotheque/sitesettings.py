@@ -14,7 +14,7 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
-from .setupschema import HOSTS_KEY, LICENCE, SETTINGS, SHOWN_TEXTS, Type
+from .setupschema import HOSTS_KEY, LICENCE, REVIEW_MONTHS_KEY, SETTINGS, SHOWN_TEXTS, Type
 from .siteconfig import SEARCH_PLUGINS, THEME
 from .text import MARKUP
 from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
@@ -35,6 +35,7 @@ class SiteSettings:
     licence_name: str = ""
     licence_url: str = ""
     allowed_hosts: tuple[str, ...] = ()
+    review_months: int | None = None  # how long a review lasts; None: never asked for
 
 
 def read_settings(path: Path, file: str) -> tuple[SiteSettings, list[Problem]]:
@@ -61,6 +62,7 @@ class _SettingsReader(Reader):
         extra = self.mapping(_untagged(root.get("extra")), "extra", "« extra »")
         licence_name, licence_url = self.licence(extra.get("licence") if extra else None)
         hosts = self.hosts(extra.get(HOSTS_KEY) if extra else None)
+        review_months = self.months(extra.get(REVIEW_MONTHS_KEY) if extra else None)
         if extra is not None and extra.get("analytics") is not None:
             self.third_party(
                 extra.get("analytics"), "extra.analytics",
@@ -103,7 +105,23 @@ class _SettingsReader(Reader):
             licence_name=licence_name,
             licence_url=licence_url,
             allowed_hosts=hosts,
+            review_months=review_months,
         )
+
+    def months(self, node: Node | None) -> int | None:
+        """A number of months, from 1 to 240, or None (reported) for anything else."""
+        node = _untagged(node)
+        text = self.text(node, f"extra.{REVIEW_MONTHS_KEY}")
+        if text is None:
+            return None
+        if text.isdigit() and 1 <= int(text) <= 240:
+            return int(text)
+        self.report(
+            node, "reglage-invalide", f"extra.{REVIEW_MONTHS_KEY}",
+            f"« {text} » n'est pas un nombre de mois : attendu un entier de 1 à 240.",
+            "Écrivez par exemple « relecture_mois: 24 » (deux ans).",
+        )  # fmt: skip
+        return None
 
     def theme_name(self, node: Node | None) -> None:
         """The theme, when named, must be Material: the pages are made for it."""

@@ -18,6 +18,7 @@ from .fiches import STATUS_DRAFT, STATUS_PUBLISHED, Fiche, RawFiche, Resource, S
 from .fields import Context, FieldReader
 from .problems import Problem, Severity
 from .references import find_references
+from .review import REVIEW_KEY, is_overdue, review_due
 from .routes import RESERVED_FICHE_SLUGS
 from .schema import FIELDS, OLD_ADDRESSES_KEY
 from .taxonomy import Facet, Term
@@ -86,6 +87,7 @@ class _FicheReader(FieldReader):
         terms = tuple(
             (facet.key, self._facet(front.get(facet.key), facet)) for facet in taxonomy.facets
         )
+        self._check_review(front.get(REVIEW_KEY), values.get(REVIEW_KEY))
         body = self._check_body(raw)
         acronyms = values.get("sigles") or {}
         assert isinstance(acronyms, dict)
@@ -151,6 +153,22 @@ class _FicheReader(FieldReader):
             frozenset(body.anchors),
             old_address_nodes,
         )
+
+    def _check_review(self, node: Node | None, reviewed: object) -> None:
+        """A review older than the settings allow: say so, and what to do."""
+        months = self.context.review_months
+        if node is None or months is None or not isinstance(reviewed, dt.date):
+            return
+        if is_overdue(reviewed, months, self.context.today):
+            due = review_due(reviewed, months)
+            self.report(
+                node, "relecture-depassee", REVIEW_KEY,
+                f"La fiche a été vérifiée le {reviewed.isoformat()} : sa relecture, valable "
+                f"{months} mois, est dépassée depuis le {due.isoformat()}.",
+                f"Relisez la fiche, corrigez ce qui a changé, puis écrivez « {REVIEW_KEY}: "
+                f"{self.context.today.isoformat()} ».",
+                Severity.WARNING,
+            )  # fmt: skip
 
     def _check_markup(self, node: Node | None, field: str) -> None:
         """HTML in a title or summary is shown as typed: say so before someone is surprised."""
