@@ -383,13 +383,6 @@ FORCED: tuple[Key, ...] = (
         default=OVERRIDES,
     ),
     Key(
-        f"extra.{REVIEW_MONTHS_KEY}",
-        Type.MONTHS,
-        "Combien de mois une relecture reste valable. Passé ce délai après « verifie_le », "
-        "« fichotheque check » avertit et « fichotheque review » liste la fiche. Sans ce "
-        "réglage, aucune relecture n'est réclamée.",
-    ),
-    Key(
         "theme.font",
         Type.FONT,
         "Remis à false, quoi que dise le réglage : aucune police d'un tiers.",
