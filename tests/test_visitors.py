@@ -341,6 +341,17 @@ def test_on_a_phone_tables_keep_whole_words_and_the_site_name_shows(browser, ser
     name = page.locator(".md-header__topic .md-ellipsis").first.evaluate(
         "e => [e.scrollWidth, e.clientWidth, e.textContent.trim()]"
     )
+    # Scrolled down a fiche with a long title, the header shows the title within itself.
+    page.goto(server + "fiches/")
+    page.goto(page.locator("table.catalogue td a").first.evaluate("a => a.href"))
+    page.mouse.wheel(0, 1500)
+    page.wait_for_timeout(800)
+    spill = page.evaluate(
+        "() => { const h = document.querySelector('.md-header').getBoundingClientRect();"
+        " const t = document.querySelector('.md-header__topic + .md-header__topic .md-ellipsis')"
+        ".getBoundingClientRect(); return [t.top - h.top, h.bottom - t.bottom]; }"
+    )
     page.close()
     assert broken == {}
     assert name[0] <= name[1], name
+    assert min(spill) >= 0, spill
