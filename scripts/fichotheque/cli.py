@@ -136,6 +136,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("--force", action="store_true", help="remplace une fiche du même nom")
 
+    importer = commands.add_parser(
+        "import",
+        help="importe l'export texte d'un ancien site de fiches",
+        description="Lit l'export texte d'un ancien site (un titre « 2009 – Titre » par "
+        "fiche, le texte, les ressources, le jargon, les sources et les catégories cochées) "
+        "et écrit une fiche par bloc dans fiches/. Aucun fichier n'est remplacé : relancer "
+        "n'écrit rien de nouveau.",
+    )
+    importer.add_argument("export", metavar="FICHIER", type=Path, help="l'export, en texte UTF-8")
+    _root_option(importer)
+    importer.add_argument(
+        "--organisation", required=True, help="organisation qui a mené les activités"
+    )
+    importer.add_argument(
+        "--dry-run", action="store_true", help="montre ce qui serait écrit, sans rien écrire"
+    )
+
     review = commands.add_parser(
         "review",
         help="liste les fiches à relire, la plus ancienne relecture d'abord",
@@ -269,6 +286,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format, files=args.files)
+        if args.command == "import":
+            return _import(project, args.export, args.organisation, dry_run=args.dry_run)
         if args.command == "review":
             return _review(parser, project, args.mois)
         if args.command == "new":
@@ -389,6 +408,41 @@ def _schema(project: Project, folder: Path | None, *, force: bool) -> int:
         print(f"{_shown(project, result.path)} : {result.outcome}.")
     kept = [r for r in results if r.outcome in (Outcome.KEPT, Outcome.NOT_A_FILE)]
     return EXIT_PROBLEMS if kept else EXIT_OK
+
+
+def _import(project: Project, export: Path, organisation: str, *, dry_run: bool) -> int:
+    from .files import read_text
+    from .legacy import import_export
+
+    text, problems = read_text(export, str(export))
+    if text is None:
+        for line in format_report(problems):
+            print(line, file=sys.stderr)
+        return EXIT_PROBLEMS
+    report = import_export(project, text, organisation, dry_run=dry_run)
+    verb = "serait écrite" if dry_run else "écrite"
+    for name in report.written:
+        print(f"  {verb:<13} {name}{'  (brouillon)' if name in report.drafts else ''}")
+    for name in report.present:
+        print(f"  {'déjà là':<13} {name} (laissée telle quelle)")
+    for block in report.blocks:
+        if not block.has_categories:
+            print(f"Ligne {block.line} : « {block.title} » n'a pas de catégories ; "
+                  "importée en brouillon.")  # fmt: skip
+        for heading, label in block.unmatched:
+            print(f"Ligne {block.line} : catégorie non reconnue dans « {heading} » : "
+                  f"« {label} » (gardée en commentaire dans la fiche).")  # fmt: skip
+    if report.acronyms:
+        print("Sigles absents du glossaire, à ajouter à glossary.yml :")
+        for term, meaning in report.acronyms.items():
+            print(f"  {term}:\n    - forme_developpee: {meaning}")
+    print(
+        f"{len(report.blocks)} bloc(s) lu(s) : {len(report.written)} fiche(s) "
+        f"{'à écrire' if dry_run else 'écrite(s)'}, dont "
+        f"{sum(name in report.drafts for name in report.written)} brouillon(s) ; "
+        f"{len(report.present)} déjà là."
+    )
+    return EXIT_OK
 
 
 def _review(parser: argparse.ArgumentParser, project: Project, months: int | None) -> int:

@@ -86,10 +86,10 @@ def resolve_terms(facet: Facet, written: list[str]) -> list[str]:
     return found
 
 
-def _scalar(value: object) -> str:
+def scalar(value: object) -> str:
     """A value as one line of YAML, quoted only where YAML needs it; lists in brackets."""
     if isinstance(value, list):
-        return "[" + ", ".join(_scalar(item) for item in value) + "]"
+        return "[" + ", ".join(scalar(item) for item in value) + "]"
     yaml = YAML()
     yaml.width = 10_000
     out = io.StringIO()
@@ -112,7 +112,7 @@ def _facet_lines(facet: Facet, chosen: list[str]) -> list[str]:
             indent = "#     "
         lines += [f"{indent}{t.slug} — {t.label}" for t in facet.terms_of_group(group)]
     value: object = chosen if facet.multiple else (chosen[0] if chosen else "")
-    line = f"{facet.key}: {_scalar(value)}"
+    line = f"{facet.key}: {scalar(value)}"
     lines.append(line if chosen or facet.required else f"# {line}")
     return lines
 
@@ -136,7 +136,7 @@ def new_fiche_text(answers: Answers, taxonomy: Taxonomy, today: dt.date) -> str:
         if value:
             if isinstance(value, str) and value.isdigit():
                 value = int(value)  # « date: 2024 », as staff write it
-            line = f"{spec.key}: {_scalar(value)}"
+            line = f"{spec.key}: {scalar(value)}"
             if spec.key == "statut":
                 line += f"  # « {STATUS_PUBLISHED} » quand la fiche est prête"
             lines.append(line)

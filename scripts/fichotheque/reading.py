@@ -169,7 +169,14 @@ class Reader:
                 hint,
             )
 
-    def require(self, mapping: Mapping, keys: Iterable[str], prefix: str, what: str) -> None:
+    def require(
+        self,
+        mapping: Mapping,
+        keys: Iterable[str],
+        prefix: str,
+        what: str,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
         """Report every key of ``keys`` missing from ``mapping``."""
         for key in keys:
             if mapping.get(key) is None:
@@ -179,4 +186,5 @@ class Reader:
                     prefix + key,
                     f"Le champ obligatoire « {key} » manque {what}.",
                     f"Ajoutez une ligne « {key}: … ».",
+                    severity,
                 )

@@ -67,6 +67,8 @@ def validate_fiche(raw: RawFiche, context: Context) -> tuple[Checked | None, lis
 
 
 class _FicheReader(FieldReader):
+    _draft = False  # set for each fiche read
+
     def read(self, raw: RawFiche) -> Checked | None:
         front = raw.front
         if front is None:
@@ -75,9 +77,15 @@ class _FicheReader(FieldReader):
         if self.context.taxonomy_usable:
             allowed = [spec.key for spec in FIELDS] + [facet.key for facet in taxonomy.facets]
             self.check_keys(front, allowed, "", "d'une fiche")
-        required = [spec.key for spec in FIELDS if spec.required]
-        required += [facet.key for facet in taxonomy.facets if facet.required]
-        self.require(front, required, "", "dans cette fiche")
+        self.require(front, [spec.key for spec in FIELDS if spec.required], "", "dans cette fiche")
+        # A draft may wait for its categories (an imported announcement…): a warning then.
+        status_node = front.get("statut")
+        self._draft = isinstance(status_node, Scalar) and status_node.value.strip() == STATUS_DRAFT
+        facets = [facet.key for facet in taxonomy.facets if facet.required]
+        if self._draft:
+            self.require(front, facets, "", "dans ce brouillon", Severity.WARNING)
+        else:
+            self.require(front, facets, "", "dans cette fiche")
 
         values: dict[str, object] = {}
         for spec in FIELDS:
@@ -261,6 +269,7 @@ class _FicheReader(FieldReader):
                 facet.key,
                 f"La facette obligatoire « {facet.label} » est vide ; trouvé {describe(node)}.",
                 f"Indiquez au moins un terme, par exemple « {facet.terms[0].slug} ».",
+                Severity.WARNING if self._draft else Severity.ERROR,
             )
         return tuple(slugs)
 
