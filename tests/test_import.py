@@ -154,3 +154,77 @@ def test_a_period_title_gives_a_period(example: Project) -> None:
     assert periods
     for title in periods:
         assert re.fullmatch(r"\d{4}–\d{4}", str(imported(example)[title]["date"]))
+
+
+SHEET = Path(__file__).parent / "legacy" / "activites.csv"
+
+
+def run_sheet(project: Project, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(EXECUTABLE), "import", str(SHEET), "--organisation", ORGANISATION,
+         "--root", str(project.root), *map(str, args)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def sheet_rows() -> list[dict[str, str]]:
+    import csv
+
+    with SHEET.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def test_every_row_of_a_spreadsheet_becomes_a_fiche_that_passes_check(example: Project) -> None:
+    """One fiche per row, the mapping guessed from the headers, no error in check."""
+    done = run_sheet(example)
+    assert done.returncode == 0, done.stderr
+    rows = sheet_rows()
+    assert f"{len(rows)} bloc(s) lu(s) : {len(rows)} fiche(s) écrite(s)" in done.stdout
+    files = {f"fiches/{p.name}" for p in example.fiches_dir.glob("*.md")}
+    errors = [p.format_text() for p in check_project(example).problems
+              if p.severity == "error" and p.file in files]  # fmt: skip
+    assert errors == []
+    fiches = imported(example)
+    for row in rows:
+        if row["Titre"]:
+            post = fiches[row["Titre"]]
+            assert post["description"] == row["Résumé"]
+            assert post.get("lieux", []) == [p.strip() for p in row["Lieux"].split(";") if p]
+    again = run_sheet(example)
+    assert f"{len(rows)} bloc(s) lu(s) : 0 fiche(s) écrite(s)" in again.stdout
+
+
+def test_a_spreadsheet_keeps_what_it_cannot_place(example: Project) -> None:
+    """A column no field names goes to the text; a row without title keeps its line."""
+    done = run_sheet(example)
+    assert "Colonne « Remarques » → la fin du texte" in done.stdout
+    row = sheet_rows()[0]
+    post = imported(example)[row["Titre"]]
+    assert f"**Remarques** : {row['Remarques']}" in post.content
+    assert row["Texte"] in post.content
+    assert ticked("travail en réseau") in post["axes"]
+    assert "« Cuisine du monde »" in done.stdout
+    untitled = next(i for i, r in enumerate(sheet_rows()) if not r["Titre"])
+    assert f"Ligne {untitled + 2} : pas de titre" in done.stdout
+
+
+def test_the_column_mapping_is_written_down_and_then_followed(
+    example: Project, tmp_path: Path
+) -> None:
+    """--colonnes writes the guessed mapping; corrected, the next import follows it."""
+    import yaml
+
+    mapping = tmp_path / "colonnes.yml"
+    run_sheet(example, "--dry-run", "--colonnes", mapping)
+    assert not mapping.exists()  # a dry run writes nothing at all
+    run_sheet(example, "--colonnes", mapping)
+    written = yaml.safe_load(mapping.read_text("utf-8"))
+    assert written["Titre"] == "title" and written["Remarques"] is None
+    for path in example.fiches_dir.glob("*.md"):
+        if str(frontmatter.load(path).get("organisation")) == ORGANISATION:
+            path.unlink()
+    written["Remarques"] = "region"
+    mapping.write_text(yaml.safe_dump(written, allow_unicode=True), "utf-8")
+    run_sheet(example, "--colonnes", mapping)
+    row = sheet_rows()[0]
+    assert imported(example)[row["Titre"]]["region"] == row["Remarques"]

@@ -152,6 +152,14 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--dry-run", action="store_true", help="montre ce qui serait écrit, sans rien écrire"
     )
+    importer.add_argument(
+        "--colonnes",
+        type=Path,
+        default=None,
+        metavar="FICHIER",
+        help="pour un tableur (.csv) : la correspondance colonnes → champs ; si le fichier "
+        "n'existe pas, celle devinée d'après les en-têtes y est écrite, à corriger",
+    )
 
     review = commands.add_parser(
         "review",
@@ -287,7 +295,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(project, strict=args.strict, output=args.format, files=args.files)
         if args.command == "import":
-            return _import(project, args.export, args.organisation, dry_run=args.dry_run)
+            return _import(
+                project, args.export, args.organisation, dry_run=args.dry_run, columns=args.colonnes
+            )
         if args.command == "review":
             return _review(parser, project, args.mois)
         if args.command == "new":
@@ -410,16 +420,47 @@ def _schema(project: Project, folder: Path | None, *, force: bool) -> int:
     return EXIT_PROBLEMS if kept else EXIT_OK
 
 
-def _import(project: Project, export: Path, organisation: str, *, dry_run: bool) -> int:
-    from .files import read_text
-    from .legacy import import_export
+def _import(
+    project: Project, export: Path, organisation: str, *, dry_run: bool, columns: Path | None
+) -> int:
+    from .files import read_text, write_new_text
+    from .legacy import import_blocks, read_export
+    from .scaffold import vocabulary
+    from .spreadsheet import BODY, load_mapping, mapping_text, read_spreadsheet
 
     text, problems = read_text(export, str(export))
     if text is None:
         for line in format_report(problems):
             print(line, file=sys.stderr)
         return EXIT_PROBLEMS
-    report = import_export(project, text, organisation, dry_run=dry_run)
+    taxonomy, _glossary = vocabulary(project)
+    if export.suffix.lower() == ".csv":
+        try:
+            given = load_mapping(columns) if columns is not None and columns.exists() else None
+        except (ValueError, OSError) as error:
+            print(f"fichotheque : {columns} ne peut pas être lu ({error}).", file=sys.stderr)
+            return EXIT_PROBLEMS
+        mapping, blocks = read_spreadsheet(text, taxonomy, given)
+        for header, key in mapping.items():
+            shown = (
+                f"« {key} »"
+                if key and key != BODY
+                else "le texte de la fiche"
+                if key
+                else ("la fin du texte (aucun champ ne porte ce nom)")
+            )
+            print(f"Colonne « {header} » → {shown}")
+        if columns is not None and given is None and not dry_run:
+            write_new_text(columns, mapping_text(mapping))
+            print(f"Correspondance écrite dans {columns} : corrigez-la et relancez.")
+        for block in blocks:
+            if block.title.endswith("du tableur"):
+                print(f"Ligne {block.line} : pas de titre ; importée sous « {block.title} ».")
+            if not block.date:
+                print(f"Ligne {block.line} : pas de date ; la fiche la demandera.")
+    else:
+        blocks = read_export(text, taxonomy)
+    report = import_blocks(project, blocks, organisation, dry_run=dry_run)
     verb = "serait écrite" if dry_run else "écrite"
     for name in report.written:
         print(f"  {verb:<13} {name}{'  (brouillon)' if name in report.drafts else ''}")

@@ -61,6 +61,16 @@ class Block:
     terms: dict[str, list[str]] = field(default_factory=dict)
     unmatched: list[tuple[str, str]] = field(default_factory=list)  # (heading, label)
     has_categories: bool = False
+    has_title_line: bool = True  # read from a legacy export (not a spreadsheet row)
+    description: str = ""  # the summary when the source gives one
+    organisation: str = ""  # the organisation when the source gives one
+    # Other declared fields the source gives (« lieux », « partenaires »…), by key.
+    fields: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def origin(self) -> str:
+        """Where the fiche came from, for the comment at its top."""
+        return "de l'ancien site" if self.has_title_line else "d'un tableur"
 
     @property
     def body(self) -> str:
@@ -72,7 +82,9 @@ class Block:
 
     @property
     def summary(self) -> str:
-        """The first paragraph, cut at a sentence within the summary's length."""
+        """The summary given, or the first paragraph cut at a sentence within its length."""
+        if self.description:
+            return self.description
         first = next((p for p in self.paragraphs if not p.startswith(("-", "#"))), self.title)
         first = " ".join(first.split())
         if len(first) <= SUMMARY_CHARS:
@@ -142,7 +154,7 @@ def read_block(number: int, lines: list[str], taxonomy: Taxonomy) -> Block:
                     flush()
                 paragraph.append(stripped)
         elif section in ("ressources", "sources"):
-            link = _link(BULLET.sub(r"\2", line).strip())
+            link = link_of(BULLET.sub(r"\2", line).strip())
             (block.resources if section == "ressources" else block.sources).append(link)
         elif section == "sigles":
             entry = ACRONYM.match(BULLET.sub(r"\2", line).strip())
@@ -154,7 +166,7 @@ def read_block(number: int, lines: list[str], taxonomy: Taxonomy) -> Block:
             if stripped[0] in (TICKED, UNTICKED):
                 label = stripped[1:].strip()
                 if stripped[0] == TICKED:
-                    _tick(block, facet, heading, label)
+                    tick(block, facet, heading, label)
             elif stripped.endswith(":"):
                 found = _facet(taxonomy, key)
                 if found is not None:
@@ -165,7 +177,7 @@ def read_block(number: int, lines: list[str], taxonomy: Taxonomy) -> Block:
     return block
 
 
-def _link(text: str) -> Link:
+def link_of(text: str) -> Link:
     url = URL.search(text)
     if url is None:
         return Link(text)
@@ -181,7 +193,7 @@ def _is_group(facet: Facet, key: str) -> bool:
     return any(key in (fold(g.label), fold(g.slug)) for g in facet.groups)
 
 
-def _tick(block: Block, facet: Facet | None, heading: str, label: str) -> None:
+def tick(block: Block, facet: Facet | None, heading: str, label: str) -> None:
     """A ticked option: its term, matched by label, alias or slug, or reported."""
     if facet is not None:
         slug = {fold(s): slug for s, slug in facet.spellings().items()}.get(fold(label))
@@ -222,13 +234,14 @@ def fiche_text(block: Block, organisation: str, taxonomy: Taxonomy) -> tuple[str
     sources += [{"titre": r.title} for r in block.resources if not r.url]
     lines = [
         "---",
-        f"# Importée de l'ancien site (bloc de la ligne {block.line}).",
+        f"# Importée {block.origin} (ligne {block.line}).",
         f"title: {scalar(block.title)}",
         f"description: {scalar(block.summary)}",
         f"date: {scalar(int(block.date) if block.date.isdigit() else block.date)}",
-        f"organisation: {scalar(organisation)}",
+        f"organisation: {scalar(block.organisation or organisation)}",
         "statut: brouillon" if draft else "statut: publié",
     ]
+    lines += [f"{key}: {scalar(value)}" for key, value in block.fields.items()]
     for key, items in (("ressources", resources), ("sources", sources)):
         if items:
             lines.append(f"{key}:")
@@ -268,18 +281,34 @@ def import_export(
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> ImportReport:
-    """Write a fiche for every block of the export; never replace a file."""
+    """Write a fiche for every block of a legacy export; never replace a file."""
+    from .scaffold import vocabulary
+
+    taxonomy, _glossary = vocabulary(project)
+    blocks = read_export(text, taxonomy)
+    return import_blocks(project, blocks, organisation, dry_run=dry_run, today=today)
+
+
+def import_blocks(
+    project: Project,
+    blocks: list[Block],
+    organisation: str,
+    *,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Write a fiche for every block (of an export or a spreadsheet); never replace a file."""
     from .newfiche import fiche_name
     from .scaffold import vocabulary
 
     taxonomy, glossary = vocabulary(project)
-    report = ImportReport(read_export(text, taxonomy))
+    report = ImportReport(blocks)
     report.acronyms = new_acronyms(report.blocks, glossary)
     names: set[str] = set()
     for block in report.blocks:
         name = fiche_name(block.title, block.date, today or dt.date.today())
         stem, number = name.removesuffix(".md"), 2
-        while name in names:  # two blocks of one title and year in the export
+        while name in names:  # two blocks of one title and year
             name, number = f"{stem}-{number}.md", number + 1
         names.add(name)
         relative = f"{project.relative(project.fiches_dir)}/{name}"
