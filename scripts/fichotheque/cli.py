@@ -94,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         "init",
         help="crée une nouvelle base de fiches, prête à construire",
         description="Crée dans DOSSIER une base complète : taxonomy.yml, glossary.yml, "
-        "mkdocs.yml, docs/ (accueil et guide de rédaction), une fiche d'exemple et "
-        ".gitignore. Aucun fichier existant n'est remplacé. Sur un terminal, les noms "
-        "manquants sont demandés.",
+        "mkdocs.yml, docs/ (accueil et guide de rédaction), une fiche d'exemple, .gitignore, "
+        ".pre-commit-config.yaml et les schémas JSON de schemas/. Aucun fichier existant n'est "
+        "remplacé. Sur un terminal, les noms manquants sont demandés.",
     )
     init.add_argument(
         "folder",

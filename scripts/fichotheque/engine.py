@@ -32,6 +32,7 @@ from .render import (
     Licence,
     Settings,
     Site,
+    render_commands,
     render_configuration,
     render_reference,
     render_site,
@@ -132,6 +133,7 @@ def stage_site(
     for page in (
         render_reference(catalogue, settings.allowed_hosts),
         render_configuration(catalogue),
+        render_commands(),
     ):
         site.pages.append(page)
         site.staff_pages.append(page.path)

@@ -19,6 +19,7 @@ PANORAMA = "panorama.md"
 DATA_PAGE = "donnees.md"
 REFERENCE = "reference-des-champs.md"
 CONFIGURATION = "reference-de-la-configuration.md"
+COMMANDS = "commandes.md"
 JSON_FILE = "donnees/fiches.json"
 CSV_FILE = "donnees/fiches.csv"
 FEED_FILE = "flux.xml"
@@ -44,6 +45,7 @@ FIXED_ROUTES = (
     Route(DATA_PAGE, "la page des données ouvertes"),
     Route(REFERENCE, "la référence des champs"),
     Route(CONFIGURATION, "la référence de la configuration"),
+    Route(COMMANDS, "la page des commandes"),
     Route(JSON_FILE, "l'export JSON des fiches"),
     Route(CSV_FILE, "l'export CSV des fiches"),
     Route(FEED_FILE, "le flux Atom"),

@@ -8,6 +8,7 @@ computed here as relative URLs, which keeps the site working from a sub-path.
 """
 
 from ..routes import HOME
+from .commands import render_commands
 from .configuration import render_configuration
 from .exports import Licence
 from .html import Page
@@ -20,6 +21,7 @@ __all__ = [
     "Page",
     "Settings",
     "Site",
+    "render_commands",
     "render_configuration",
     "render_reference",
     "render_site",
