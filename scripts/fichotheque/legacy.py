@@ -273,22 +273,6 @@ class ImportReport:
     acronyms: dict[str, str] = field(default_factory=dict)
 
 
-def import_export(
-    project: Project,
-    text: str,
-    organisation: str,
-    *,
-    dry_run: bool = False,
-    today: dt.date | None = None,
-) -> ImportReport:
-    """Write a fiche for every block of a legacy export; never replace a file."""
-    from .scaffold import vocabulary
-
-    taxonomy, _glossary = vocabulary(project)
-    blocks = read_export(text, taxonomy)
-    return import_blocks(project, blocks, organisation, dry_run=dry_run, today=today)
-
-
 def import_blocks(
     project: Project,
     blocks: list[Block],

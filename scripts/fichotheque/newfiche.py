@@ -22,7 +22,7 @@ from .files import write_new_text, write_text
 from .project import Project
 from .schema import FIELDS
 from .taxonomy import Facet, Taxonomy
-from .text import slugify
+from .text import fold, slugify
 
 SLUG_LENGTH = 60  # words kept whole: the file name stays readable in a listing
 BODY = """
@@ -70,10 +70,10 @@ def check_date(date: str) -> None:
 
 def resolve_terms(facet: Facet, written: list[str]) -> list[str]:
     """The slugs meant by what was written (slug, label or alias), or an explanation."""
-    spellings = {**{s.casefold(): slug for s, slug in facet.spellings().items()}}
+    spellings = {fold(spelling): slug for spelling, slug in facet.spellings().items()}
     found = []
     for text in written:
-        slug = spellings.get(text.strip().casefold())
+        slug = spellings.get(fold(text))
         if slug is None:
             choices = ", ".join(term.slug for term in facet.terms)
             raise NewFicheError(
