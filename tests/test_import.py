@@ -228,3 +228,38 @@ def test_the_column_mapping_is_written_down_and_then_followed(
     run_sheet(example, "--colonnes", mapping)
     row = sheet_rows()[0]
     assert imported(example)[row["Titre"]]["region"] == row["Remarques"]
+
+
+def test_an_xlsx_workbook_gives_the_same_fiches_as_its_csv(
+    example: Project, tmp_path: Path
+) -> None:
+    """The same rows saved as XLSX (a year as a number, a date as a date) import alike."""
+    import datetime as dt
+
+    import openpyxl
+
+    rows = sheet_rows()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    headers = list(rows[0])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append([int(row[h]) if h == "Date" and row[h].isdigit() else row[h] or None
+                      for h in headers])  # fmt: skip
+    sheet.append([None] * len(headers))  # an empty row at the end, as sheets often have
+    sheet.cell(row=2, column=headers.index("Date") + 1).value = dt.datetime(2018, 6, 21)
+    book = tmp_path / "activites.xlsx"
+    workbook.save(book)
+    done = subprocess.run(
+        [str(EXECUTABLE), "import", str(book), "--organisation", ORGANISATION,
+         "--root", str(example.root)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"{len(rows)} bloc(s) lu(s) : {len(rows)} fiche(s) écrite(s)" in done.stdout
+    fiches = imported(example)
+    first = fiches[rows[0]["Titre"]]
+    assert str(first["date"]) == "2018-06-21"
+    assert first["lieux"] == [p.strip() for p in rows[0]["Lieux"].split(";")]
+    assert str(fiches[rows[1]["Titre"]]["date"]) == rows[1]["Date"]

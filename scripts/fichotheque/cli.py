@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="FICHIER",
-        help="pour un tableur (.csv) : la correspondance colonnes → champs ; si le fichier "
+        help="pour un tableur (.csv, .xlsx) : la correspondance colonnes → champs ; si le fichier "
         "n'existe pas, celle devinée d'après les en-têtes y est écrite, à corriger",
     )
 
@@ -426,21 +426,39 @@ def _import(
     from .files import read_text, write_new_text
     from .legacy import import_blocks, read_export
     from .scaffold import vocabulary
-    from .spreadsheet import BODY, load_mapping, mapping_text, read_spreadsheet
+    from .spreadsheet import (
+        BODY,
+        load_mapping,
+        mapping_text,
+        read_rows,
+        read_spreadsheet,
+        read_workbook,
+    )
 
-    text, problems = read_text(export, str(export))
-    if text is None:
-        for line in format_report(problems):
-            print(line, file=sys.stderr)
-        return EXIT_PROBLEMS
     taxonomy, _glossary = vocabulary(project)
-    if export.suffix.lower() == ".csv":
+    suffix = export.suffix.lower()
+    text: str | None = None
+    if suffix == ".xlsx":
+        try:
+            headers, rows = read_workbook(export)
+        except Exception as error:  # openpyxl raises many kinds for a file it cannot read
+            print(f"fichotheque : {export} n'est pas un classeur XLSX lisible ({error}).",
+                  file=sys.stderr)  # fmt: skip
+            return EXIT_PROBLEMS
+    else:
+        text, problems = read_text(export, str(export))
+        if text is None:
+            for line in format_report(problems):
+                print(line, file=sys.stderr)
+            return EXIT_PROBLEMS
+        headers, rows = read_rows(text) if suffix == ".csv" else ([], [])
+    if suffix in (".csv", ".xlsx"):
         try:
             given = load_mapping(columns) if columns is not None and columns.exists() else None
         except (ValueError, OSError) as error:
             print(f"fichotheque : {columns} ne peut pas être lu ({error}).", file=sys.stderr)
             return EXIT_PROBLEMS
-        mapping, blocks = read_spreadsheet(text, taxonomy, given)
+        mapping, blocks = read_spreadsheet(headers, rows, taxonomy, given)
         for header, key in mapping.items():
             shown = (
                 f"« {key} »"
@@ -459,7 +477,7 @@ def _import(
             if not block.date:
                 print(f"Ligne {block.line} : pas de date ; la fiche la demandera.")
     else:
-        blocks = read_export(text, taxonomy)
+        blocks = read_export(text or "", taxonomy)
     report = import_blocks(project, blocks, organisation, dry_run=dry_run)
     verb = "serait écrite" if dry_run else "écrite"
     for name in report.written:

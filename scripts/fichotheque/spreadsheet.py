@@ -1,4 +1,4 @@
-"""A spreadsheet of activities (CSV), one row per fiche, through a column mapping.
+"""A spreadsheet of activities (CSV or XLSX), one row per fiche, through a column mapping.
 
 The mapping says which field or category each column fills. It is guessed from the
 headers against the declared fields (``schema.FIELDS``) and the facets of taxonomy.yml,
@@ -9,6 +9,7 @@ corrected. A column that maps to nothing is kept in the fiche's text, never drop
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -115,11 +116,49 @@ def _field(block: Block, key: str, value: str) -> None:
         block.fields[key] = value
 
 
+def read_workbook(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The headers and rows of the first sheet of an XLSX workbook, as text.
+
+    A date cell is written as a date (2019-03-15), a whole number without « .0 ».
+    """
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        cells = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    if not cells:
+        return [], []
+    headers = [header.strip() for header in cells[0]]
+    rows = [
+        {header: value for header, value in zip(headers, row, strict=False) if header}
+        for row in cells[1:]
+        if any(row)
+    ]
+    return headers, rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def read_spreadsheet(
-    text: str, taxonomy: Taxonomy, mapping: dict[str, str | None] | None = None
+    headers: list[str],
+    rows: list[dict[str, str]],
+    taxonomy: Taxonomy,
+    mapping: dict[str, str | None] | None = None,
 ) -> tuple[dict[str, str | None], list[Block]]:
-    """The mapping used and one block per row that has a title."""
-    headers, rows = read_rows(text)
+    """The mapping used and one block per row."""
     used = mapping if mapping is not None else guess_mapping(headers, taxonomy)
     blocks = [row_block(index + 2, row, used, taxonomy) for index, row in enumerate(rows)]
     return used, blocks
