@@ -263,3 +263,39 @@ def test_an_xlsx_workbook_gives_the_same_fiches_as_its_csv(
     assert str(first["date"]) == "2018-06-21"
     assert first["lieux"] == [p.strip() for p in rows[0]["Lieux"].split(";")]
     assert str(fiches[rows[1]["Titre"]]["date"]) == rows[1]["Date"]
+
+
+def test_a_killed_import_leaves_whole_fiches_and_a_rerun_finishes_it(
+    example: Project, tmp_path: Path
+) -> None:
+    """Killed midway, an import leaves only whole fiches; run again, it writes the rest."""
+    import signal
+    import time
+
+    block = EXPORT.read_text(encoding="utf-8").split("\n\n\n2015")[0]
+    big = tmp_path / "gros-export.txt"
+    big.write_text(
+        "\n\n".join(block.replace("2011 –", f"{1900 + i % 100} –").replace(
+            "Des ateliers", f"Des ateliers {i}") for i in range(1500)),
+        encoding="utf-8",
+    )  # fmt: skip
+    command = [str(EXECUTABLE), "import", str(big), "--organisation", ORGANISATION,
+               "--root", str(example.root)]  # fmt: skip
+    before = set(example.fiches_dir.glob("*.md"))
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(set(example.fiches_dir.glob("*.md")) - before) < 50:
+        assert process.poll() is None, "the import ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    written = set(example.fiches_dir.glob("*.md")) - before
+    assert 50 <= len(written) < 1500
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("---\n") and text.rstrip().endswith("de conversation"), path.name
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(set(example.fiches_dir.glob("*.md")) - before) == 1500
+    assert f"{len(written)} déjà là" in done.stdout
