@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Decap's local backend, for the test that writes a fiche through the browser editor.
+DECAP_SERVER := tests/editor/node_modules/.bin/decap-server
 
 .PHONY: site test check lint serve-site clean
 
@@ -13,7 +15,7 @@ site: $(STAMP)
 	$(BIN)/fichotheque build
 
 # Run every test: lint, types, the validator, the CLI, real builds, real Chromium.
-test: $(STAMP)
+test: $(STAMP) $(DECAP_SERVER)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/mypy
@@ -31,6 +33,10 @@ lint: $(STAMP)
 # Look at the built site on http://localhost:8000/ (no rebuild on change yet).
 serve-site: site
 	$(BIN)/python -m http.server --directory site 8000
+
+$(DECAP_SERVER): tests/editor/package-lock.json
+	npm ci --prefix tests/editor --no-audit --no-fund --loglevel=error
+	touch $(DECAP_SERVER)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

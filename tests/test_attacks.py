@@ -27,6 +27,7 @@ from fichotheque.model import build_catalogue
 from fichotheque.problems import Severity
 from fichotheque.project import Project
 from fichotheque.render.redirects import render_redirects
+from fichotheque.routes import EDITOR_DIR
 from test_browser import browser, server  # noqa: F401 - fixtures
 from test_search import results
 
@@ -112,7 +113,8 @@ def site_addresses(project: Project) -> list[str]:
     """Every HTML page of a built site, as an address relative to its root, but its redirects.
 
     A redirect (a renamed term's or fiche's old address) leaves on its own by design;
-    tests/test_renames.py checks where it leads.
+    tests/test_renames.py checks where it leads. The browser editor (/admin/) is no page
+    of the site: it shows no fiche body and has its own policy (tests/test_editor.py).
     """
     result = check_project(project, today=TODAY)
     redirects = set(
@@ -121,7 +123,7 @@ def site_addresses(project: Project) -> list[str]:
     addresses = []
     for path in sorted(project.site_dir.rglob("*.html")):
         relative = path.relative_to(project.site_dir).as_posix()
-        if relative not in redirects:
+        if relative not in redirects and not relative.startswith(EDITOR_DIR + "/"):
             addresses.append(relative.removesuffix("index.html"))
     return addresses
 

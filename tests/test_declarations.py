@@ -96,9 +96,22 @@ NEW_FIELD = """    FieldSpec(
 """
 
 
+NEW_FACET = """  - cle: saisons
+    libelle: Saisons
+    description: La saison où l'activité se tenait.
+    multiple: true
+    termes:
+      - slug: hiver
+        libelle: Hiver rigoureux
+      - slug: ete
+        libelle: Été
+"""
+
+
 def test_a_new_field_declaration_is_read_described_shown_and_exported(tmp_path: Path) -> None:
-    """One FieldSpec more in schema.py: check, the schema, the page, the reference and the
-    exports all follow, with no other code changed."""
+    """One FieldSpec more in schema.py and one facet more in taxonomy.yml: check, new, the
+    schema, the page, the browser editor, the reference and the exports all follow, with
+    no other code changed."""
     package = tmp_path / "lib" / "fichotheque"
     shutil.copytree(REPO / "scripts" / "fichotheque", package)
     schema = package / "schema.py"
@@ -114,6 +127,11 @@ def test_a_new_field_declaration_is_read_described_shown_and_exported(tmp_path: 
         fiche.read_text("utf-8").replace("---\n", "---\npublic_vise: [Familles, Voisins]\n", 1),
         "utf-8",
     )
+    taxonomy = base / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text("utf-8").replace("facettes:\n", "facettes:\n" + NEW_FACET, 1), "utf-8"
+    )
+    assert "editeur:" in (base / "mkdocs.yml").read_text("utf-8")  # the base has /admin/
     wrong = sorted((base / "fiches").glob("*.md"))[1]
     original = wrong.read_text("utf-8")
     wrong.write_text(original.replace("---\n", "---\npublic_vise: {a: b}\n", 1), "utf-8")
@@ -131,6 +149,12 @@ def test_a_new_field_declaration_is_read_described_shown_and_exported(tmp_path: 
     assert command("schema", "--root", base).returncode == 0
     schema_json = json.loads((base / "schemas" / "fiche.schema.json").read_text("utf-8"))
     assert schema_json["properties"]["public_vise"]["title"].startswith("Public visé")
+    assert schema_json["properties"]["saisons"]["anyOf"][0]["enum"] == ["hiver", "ete"]
+    assert command("new", "Une fiche neuve", "--root", base).returncode == 0
+    (new,) = (base / "fiches").glob("*-une-fiche-neuve.md")
+    new_text = new.read_text("utf-8")
+    assert "public_vise" in new_text and "saisons" in new_text and "Hiver rigoureux" in new_text
+    new.unlink()
     wrong.write_text(original, "utf-8")
     built = command("build", "--root", base)
     assert built.returncode == 0, built.stderr
@@ -147,3 +171,10 @@ def test_a_new_field_declaration_is_read_described_shown_and_exported(tmp_path: 
     assert by_slug[fiche.stem]["public_vise"] == ["Familles", "Voisins"]
     csv_header = (site / "donnees" / "fiches.csv").read_text("utf-8").splitlines()[0]
     assert "public_vise" in csv_header
+    editor = yaml.safe_load((site / "admin" / "config.yml").read_text("utf-8"))
+    form = {item["name"]: item for item in editor["collections"][0]["fields"]}
+    assert form["public_vise"]["widget"] == "list" and form["public_vise"]["label"] == "Public visé"
+    assert form["saisons"]["options"] == [
+        {"label": "Hiver rigoureux", "value": "hiver"},
+        {"label": "Été", "value": "ete"},
+    ]

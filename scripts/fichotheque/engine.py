@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import markupsafe
 import yaml
 
-from . import publish
+from . import editor, publish
 from .check import CheckResult
 from .fiches import split_front_matter
 from .files import CopyError, copy_tree, published_files, read_text, write_text
@@ -37,6 +37,7 @@ from .render import (
     render_reference,
     render_site,
 )
+from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
 from .setupschema import SHOWN_TEXTS
 from .siteconfig import ConfigError, write_site_config
@@ -90,6 +91,7 @@ def build_site(
         )
         warnings = _run_mkdocs(config, staging / "site")
         harden_site(staging / "site", settings.body_secret, Policy(settings.allowed_hosts))
+        _install_editor(result, staging / "site", settings)
         _run_pagefind(staging / "site")
         if strict and warnings:
             raise BuildError(
@@ -134,6 +136,7 @@ def stage_site(
         render_reference(catalogue, settings.allowed_hosts),
         render_configuration(catalogue),
         render_commands(),
+        render_editor_page(result.taxonomy, result.glossary, settings.editor is not None),
     ):
         site.pages.append(page)
         site.staff_pages.append(page.path)
@@ -187,6 +190,7 @@ def _settings(project: Project) -> Settings:
         base_url=read.site_url.rstrip("/") + "/" if read.site_url else "",
         licence=Licence(read.licence_name, read.licence_url) if read.licence_name else None,
         allowed_hosts=read.allowed_hosts,
+        editor=read.editor,
     )
 
 
@@ -335,6 +339,18 @@ def _escape_shown_texts(config: MkDocsConfig) -> None:
         value = config.get(key)
         if isinstance(value, str):
             config[key] = markupsafe.escape(value)
+
+
+def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> None:
+    """The browser editor at /admin/, when mkdocs.yml asks for one (« extra.editeur »)."""
+    if settings.editor is None:
+        return
+    try:
+        editor.install(
+            site_dir, settings.editor, result.taxonomy, result.glossary, settings.site_name
+        )
+    except editor.EditorError as error:
+        raise BuildError(str(error)) from None
 
 
 def _run_pagefind(site_dir: Path) -> None:

@@ -190,20 +190,21 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _temporary_beside(path: Path, text: str) -> Path:
-    """``text`` written whole in a temporary file of ``path``'s folder."""
+def _temporary_beside(path: Path, content: str | bytes) -> Path:
+    """``content`` written whole in a temporary file of ``path``'s folder (text as UTF-8)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return Path(temporary)
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str | bytes) -> None:
     """Write ``text`` through a temporary file renamed over ``path``: never half a file."""
     temporary = _temporary_beside(path, text)
     try:

@@ -1,8 +1,9 @@
 """Each kind of front-matter field, declared once and executable.
 
 A kind says how a value is read and checked (a reader of ``fields.py``), its JSON Schema
-(for editors), its value in a new fiche, its cell on the fiche page (None: not shown in
-the metadata) and its columns in the exports. ``schema.FIELDS`` gives each field a kind;
+(for editors), its widget in the browser editor (cmsconfig.py), its value in a new fiche,
+its cell on the fiche page (None: not shown in the metadata) and its columns in the
+exports. ``schema.FIELDS`` gives each field a kind;
 validation, the schema, the fiche page and the exports loop over those declarations and
 never name a field themselves.
 """
@@ -63,6 +64,11 @@ class Kind:
     derived: tuple[tuple[str, str, Callable[[object], object]], ...] = field(default=())
     # A schema that depends on the base's glossary (the meanings of its acronyms).
     schema_of: Callable[[Glossary], Json] | None = None
+    # Its widget in the browser editor, in the subset Sveltia and Decap CMS both read; a
+    # kind whose widget depends on the glossary gives widget_of, which may say None: no
+    # widget, the field is left out of the form.
+    widget: Json = field(default_factory=lambda: {"widget": "string"})
+    widget_of: Callable[[Glossary], Json | None] | None = None
 
     def __str__(self) -> str:
         return self.name
@@ -70,6 +76,10 @@ class Kind:
     def json_schema(self, glossary: Glossary) -> Json:
         """The JSON Schema of a value of this kind, in a base with this glossary."""
         return self.schema_of(glossary) if self.schema_of is not None else self.schema
+
+    def cms_widget(self, glossary: Glossary) -> Json | None:
+        """The browser editor's widget for a value of this kind, or None: not in the form."""
+        return self.widget_of(glossary) if self.widget_of is not None else self.widget
 
     def columns(self, column: str, description: str) -> tuple[Column, ...]:
         """The export columns of a field of this kind, named ``column``."""
@@ -95,6 +105,57 @@ _PERIOD: Json = {
     ]
 }
 _TEXTS: Json = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
+
+
+def _pattern(schema: Json, says: str) -> list[str]:
+    """A widget's ``pattern``: the regular expression of ``schema`` and the French message."""
+    return [schema["pattern"], f"Attendu : {says}."]
+
+
+_PERIOD_TEXT = _PERIOD["anyOf"][1]
+_LIST: Json = {"widget": "list"}
+_LABELS = {
+    "titre": "Titre",
+    "fichier": "Fichier (dans docs/ressources/)",
+    "url": "Adresse web",
+    "description": "Description",
+    "date": "Date de publication",
+}
+
+
+def _subfields(keys: tuple[str, ...], **widgets: Json) -> Json:
+    """A list of objects, one text field per key; ``titre`` is required, ``widgets`` override."""
+    return {
+        "widget": "list",
+        "fields": [
+            {
+                "name": key,
+                "label": _LABELS[key],
+                "required": key == "titre",
+                **widgets.get(key, {"widget": "string"}),
+            }
+            for key in keys
+        ],
+    }
+
+
+def _acronym_widget(glossary: Glossary) -> Json | None:
+    """One choice per ambiguous acronym of the glossary, or None when there is none."""
+    choices = [
+        {
+            "name": entry.term,
+            "label": entry.term,
+            "widget": "select",
+            "required": False,
+            "options": [
+                {"label": m.expansion or m.definition or m.id, "value": m.id}
+                for m in entry.meanings
+            ],
+        }
+        for entry in glossary.entries
+        if entry.is_ambiguous
+    ]
+    return {"widget": "object", "fields": choices} if choices else None
 
 
 def _period_years(index: int) -> Callable[[object], object]:
@@ -126,6 +187,7 @@ PLACES = Kind(
     cell=lambda value: ", ".join(_esc(str(place)) for place in _items(value)),
     export=_items,
     empty=[],
+    widget=_LIST,
 )
 TEXT_LIST = Kind(
     "liste de textes",
@@ -135,6 +197,7 @@ TEXT_LIST = Kind(
     cell=_list_cell,
     export=_items,
     empty=[],
+    widget=_LIST,
 )
 PERIOD = Kind(
     "date ou période",
@@ -151,6 +214,13 @@ PERIOD = Kind(
         ("annee_debut", "Première année de l'activité.", _period_years(0)),
         ("annee_fin", "Dernière année de l'activité.", _period_years(1)),
     ),
+    widget={
+        "widget": "string",
+        "pattern": _pattern(
+            _PERIOD_TEXT,
+            "une année (2019), un mois (2019-03), un jour (2019-03-15) ou une période (2018-2019)",
+        ),
+    },
 )
 DAY = Kind(
     "jour",
@@ -158,6 +228,12 @@ DAY = Kind(
     {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
     "",
     export=lambda value: value.isoformat() if isinstance(value, dt.date) else "",
+    widget={
+        "widget": "datetime",
+        "format": "YYYY-MM-DD",
+        "date_format": "YYYY-MM-DD",
+        "time_format": False,
+    },
 )
 NUMBER = Kind(
     "nombre entier",
@@ -171,9 +247,27 @@ NUMBER = Kind(
     "",
     cell=str,
     empty=None,
+    widget={"widget": "number", "value_type": "int", "min": 1},
 )
-STATUS = Kind("statut", FieldReader._status, {"enum": list(STATUSES)}, STATUSES[1])
-SLUG = Kind("identifiant", FieldReader._slug, _SLUG, "")
+STATUS = Kind(
+    "statut",
+    FieldReader._status,
+    {"enum": list(STATUSES)},
+    STATUSES[1],
+    widget={
+        "widget": "select",
+        "options": [{"label": status.capitalize(), "value": status} for status in STATUSES],
+        "default": STATUSES[1],
+    },
+)
+_SLUG_SAYS = "des minuscules sans accent et des chiffres, séparés par des tirets"
+SLUG = Kind(
+    "identifiant",
+    FieldReader._slug,
+    _SLUG,
+    "",
+    widget={"widget": "string", "pattern": _pattern(_SLUG, _SLUG_SAYS)},
+)
 SLUG_LIST = Kind(
     "liste d'identifiants",
     FieldReader._slug_list,
@@ -181,6 +275,7 @@ SLUG_LIST = Kind(
     "[]",
     export=lambda value: [item.value.strip() for item in _items(value) if isinstance(item, Scalar)],
     empty=[],
+    widget=_LIST,
 )
 RESOURCES = Kind(
     "liste de ressources",
@@ -202,6 +297,7 @@ RESOURCES = Kind(
         if isinstance(r, Resource)
     ],
     empty=[],
+    widget=_subfields(RESOURCE_KEYS, fichier={"widget": "file"}),
 )
 SOURCES = Kind(
     "liste de sources",
@@ -218,12 +314,14 @@ SOURCES = Kind(
     "[]",
     export=lambda value: [_source(source) for source in _items(value)],
     empty=[],
+    widget=_subfields(SOURCE_KEYS),
 )
 REFERENCES = Kind(
     "liste de fiches",
     FieldReader._references,
     {"type": "array", "items": {"anyOf": [_SLUG, {"type": "integer", "minimum": 1}]}},
     "[]",
+    widget=_LIST,
 )
 ACRONYMS = Kind(
     "sigles",
@@ -242,4 +340,5 @@ ACRONYMS = Kind(
         },
         "additionalProperties": False,
     },
+    widget_of=_acronym_widget,
 )

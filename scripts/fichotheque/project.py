@@ -8,6 +8,7 @@ from pathlib import Path
 # Relative to the root, with forward slashes: the paths authors write in fiches.
 DOCS_DIR = "docs"
 RESOURCES_DIR = f"{DOCS_DIR}/ressources"
+FICHES_DIR = "fiches"
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Project:
     @property
     def fiches_dir(self) -> Path:
         """One Markdown file per fiche."""
-        return self.root / "fiches"
+        return self.root / FICHES_DIR
 
     @property
     def docs_dir(self) -> Path:

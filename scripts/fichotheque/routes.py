@@ -20,6 +20,8 @@ DATA_PAGE = "donnees.md"
 REFERENCE = "reference-des-champs.md"
 CONFIGURATION = "reference-de-la-configuration.md"
 COMMANDS = "commandes.md"
+EDITOR_PAGE = "editeur-en-ligne.md"
+EDITOR_DIR = "admin"  # the browser editor, written after the engine (editor.py)
 JSON_FILE = "donnees/fiches.json"
 CSV_FILE = "donnees/fiches.csv"
 FEED_FILE = "flux.xml"
@@ -46,6 +48,7 @@ FIXED_ROUTES = (
     Route(REFERENCE, "la référence des champs"),
     Route(CONFIGURATION, "la référence de la configuration"),
     Route(COMMANDS, "la page des commandes"),
+    Route(EDITOR_PAGE, "la page de l'éditeur en ligne"),
     Route(JSON_FILE, "l'export JSON des fiches"),
     Route(CSV_FILE, "l'export CSV des fiches"),
     Route(FEED_FILE, "le flux Atom"),
@@ -56,6 +59,7 @@ DATA_FILES = tuple(route.path for route in FIXED_ROUTES if not route.path.endswi
 ENGINE_ROUTES = (
     Route("assets/", "les styles et les scripts du thème"),
     Route("pagefind/", "l'index de recherche (Pagefind)"),
+    Route(f"{EDITOR_DIR}/", "l'éditeur en ligne"),
 )
 
 # What a search address may carry besides facet keys (« recherche/?q=…&logement=… »),

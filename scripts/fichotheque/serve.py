@@ -60,6 +60,9 @@ def rebuild(project: Project, target: Path, say: Callable[[str], None]) -> bool:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    # The browser editor reads admin/config.yml only when it is served as YAML.
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}  # noqa: RUF012
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 

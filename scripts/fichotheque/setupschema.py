@@ -38,6 +38,8 @@ class Type(StrEnum):
     EXTENSIONS = "liste d'extensions"
     SETTING = "réglage de MkDocs"
     MONTHS = "nombre de mois"
+    EDITOR = "dictionnaire des réglages de l'éditeur"
+    CHOICE = "un mot parmi une liste"
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,77 @@ LICENCE = Block(
     ),
 )
 
+EDITOR_NAMES = ("sveltia", "decap")
+FORGES = ("github", "gitlab", "gitea")
+
+
+def _choice(words: tuple[str, ...], why: str) -> Rule:
+    return Rule(
+        re.compile("^(" + "|".join(words) + ")$"),
+        "« " + " », « ".join(words) + " »",
+        why,
+    )
+
+
+EDITOR = Block(
+    "editeur",
+    "extra.editeur",
+    "L'éditeur dans le navigateur, à l'adresse /admin/ du site : les collègues qui "
+    "n'utilisent pas git y écrivent et corrigent les fiches dans un formulaire, et chaque "
+    "enregistrement devient un commit du dépôt. Sans ce réglage, le site n'a pas de page "
+    "/admin/.",
+    (
+        Key(
+            "forge",
+            Type.CHOICE,
+            "Où est le dépôt de la base.",
+            required=True,
+            rule=_choice(FORGES, "Ce sont les forges que l'éditeur sait lire et écrire."),
+        ),
+        Key(
+            "depot",
+            Type.TEXT,
+            "Le dépôt, sous la forme « propriétaire/nom » (un groupe GitLab peut avoir des "
+            "sous-groupes : « groupe/sous-groupe/nom »).",
+            required=True,
+            rule=Rule(
+                re.compile(r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$"),
+                "« propriétaire/nom », sans https:// ni .git",
+                "C'est le chemin du dépôt sur la forge ; l'adresse de la forge se règle à part.",
+            ),
+        ),
+        Key("branche", Type.TEXT, "La branche où les fiches sont écrites.", default="main"),
+        Key(
+            "logiciel",
+            Type.CHOICE,
+            "Le logiciel de l'éditeur : Sveltia CMS, rapide et tenu à jour, ou Decap CMS, "
+            "l'ancien Netlify CMS, en solution de repli.",
+            default="sveltia",
+            rule=_choice(EDITOR_NAMES, "Fichothèque sait installer ces deux-là."),
+        ),
+        Key(
+            "api",
+            Type.URL,
+            "L'adresse de l'API d'une forge hébergée par l'organisation, par exemple "
+            "https://git.example.org/api/v4 pour GitLab ou https://git.example.org/api/v1 "
+            "pour Gitea. Sans elle : github.com ou gitlab.com.",
+        ),
+        Key(
+            "proxy",
+            Type.URL,
+            "L'adresse du service d'authentification (un proxy OAuth) qui connecte à GitHub "
+            "les personnes sans jeton ; voir la page « L'éditeur en ligne ».",
+        ),
+        Key(
+            "application",
+            Type.TEXT,
+            "L'identifiant de l'application OAuth déclarée sur GitLab ou Gitea, pour s'y "
+            "connecter sans proxy.",
+        ),
+    ),
+)
+
+EDITOR_KEY = "editeur"
 HOSTS_KEY = "hotes_autorises"
 REVIEW_MONTHS_KEY = "relecture_mois"
 
@@ -352,6 +425,12 @@ SETTINGS: tuple[Key, ...] = (
         "Combien de mois une relecture reste valable. Passé ce délai après « verifie_le », "
         "« fichotheque check » avertit et « fichotheque review » liste la fiche. Sans ce "
         "réglage, aucune relecture n'est réclamée.",
+    ),
+    Key(
+        f"extra.{EDITOR_KEY}",
+        Type.EDITOR,
+        EDITOR.help,
+        block=EDITOR,
     ),
     Key(
         "theme.font",

@@ -14,7 +14,16 @@ from pathlib import Path
 from .files import read_text
 from .problems import Problem, Severity
 from .reading import Reader
-from .setupschema import HOSTS_KEY, LICENCE, REVIEW_MONTHS_KEY, SETTINGS, SHOWN_TEXTS, Type
+from .setupschema import (
+    EDITOR,
+    EDITOR_KEY,
+    HOSTS_KEY,
+    LICENCE,
+    REVIEW_MONTHS_KEY,
+    SETTINGS,
+    SHOWN_TEXTS,
+    Type,
+)
 from .siteconfig import SEARCH_PLUGINS, THEME
 from .text import MARKUP
 from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
@@ -27,6 +36,19 @@ _HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})+$")
 
 
 @dataclass(frozen=True)
+class EditorSettings:
+    """The browser editor of « extra.editeur », checked; see editor.py."""
+
+    forge: str
+    repo: str
+    branch: str = EDITOR.key("branche").default
+    software: str = EDITOR.key("logiciel").default
+    api: str = ""  # the API of a self-hosted forge; "": the public one
+    proxy: str = ""  # the OAuth proxy (Decap's and Sveltia's ``base_url``)
+    app_id: str = ""  # the OAuth application of GitLab or Gitea
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """What the pages need from mkdocs.yml, checked."""
 
@@ -36,6 +58,7 @@ class SiteSettings:
     licence_url: str = ""
     allowed_hosts: tuple[str, ...] = ()
     review_months: int | None = None  # how long a review lasts; None: never asked for
+    editor: EditorSettings | None = None  # None: no /admin/ page
 
 
 def read_settings(path: Path, file: str) -> tuple[SiteSettings, list[Problem]]:
@@ -63,6 +86,7 @@ class _SettingsReader(Reader):
         licence_name, licence_url = self.licence(extra.get("licence") if extra else None)
         hosts = self.hosts(extra.get(HOSTS_KEY) if extra else None)
         review_months = self.months(extra.get(REVIEW_MONTHS_KEY) if extra else None)
+        editor = self.editor(extra.get(EDITOR_KEY) if extra else None)
         if extra is not None and extra.get("analytics") is not None:
             self.third_party(
                 extra.get("analytics"), "extra.analytics",
@@ -106,6 +130,7 @@ class _SettingsReader(Reader):
             licence_url=licence_url,
             allowed_hosts=hosts,
             review_months=review_months,
+            editor=editor,
         )
 
     def months(self, node: Node | None) -> int | None:
@@ -122,6 +147,43 @@ class _SettingsReader(Reader):
             "Écrivez par exemple « relecture_mois: 24 » (deux ans).",
         )  # fmt: skip
         return None
+
+    def editor(self, node: Node | None) -> EditorSettings | None:
+        """« extra.editeur », or None when absent or wrong (each mistake reported)."""
+        where = f"extra.{EDITOR_KEY}"
+        mapping = self.mapping(_untagged(node), where, f"« {where} »")
+        if mapping is None:
+            return None
+        self.check_keys(mapping, EDITOR.names, where + ".", f"de « {where} »")
+        self.require(mapping, EDITOR.required, where + ".", f"dans « {where} »")
+        values: dict[str, str] = {}
+        for key in EDITOR.keys:
+            field = f"{where}.{key.name}"
+            value = mapping.get(key.name)
+            if key.type is Type.URL:
+                text = self.url(value, field)
+            else:
+                text = self.text(_untagged(value), field)
+            if text is not None and key.rule is not None and not key.rule.pattern.match(text):
+                self.report(
+                    value, "reglage-invalide", field,
+                    f"« {text} » ne convient pas pour « {key.name} » : attendu "
+                    f"{key.rule.says}.",
+                    key.rule.why,
+                )  # fmt: skip
+                text = None
+            values[key.name] = text or ""
+        if not values["forge"] or not values["depot"]:
+            return None
+        return EditorSettings(
+            forge=values["forge"],
+            repo=values["depot"],
+            branch=values["branche"] or EDITOR.key("branche").default,
+            software=values["logiciel"] or EDITOR.key("logiciel").default,
+            api=values["api"],
+            proxy=values["proxy"],
+            app_id=values["application"],
+        )
 
     def theme_name(self, node: Node | None) -> None:
         """The theme, when named, must be Material: the pages are made for it."""

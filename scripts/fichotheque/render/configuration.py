@@ -19,6 +19,7 @@ from ..model import Catalogue
 from ..routes import CONFIGURATION, REFERENCE, RESERVED_TERM_SLUGS, reserved_names
 from ..schema import FIELDS_BY_KEY
 from ..setupschema import (
+    EDITOR,
     FACET,
     FORCED,
     GLOSSARY_ENTRY,
@@ -244,6 +245,8 @@ réglages ci-dessous, qui s'affichent sur les pages, et transmet les autres tels
 
 <p>La mesure d'audience de Material (<code>extra.analytics</code>) est refusée : elle
 enverrait chaque visite à un tiers.</p>
+
+{_block(EDITOR, "L'éditeur en ligne (« extra.editeur »)")}
 
 ### Ce que la construction impose
 

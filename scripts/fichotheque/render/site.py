@@ -18,6 +18,7 @@ from ..routes import (
     SEARCH,
     TIMELINE,
 )
+from ..sitesettings import EditorSettings
 from .charts import render_panorama
 from .exports import (
     Licence,
@@ -47,6 +48,8 @@ class Settings:
     body_secret: str = ""
     # Third-party hosts that fiche bodies may load images and embeds from.
     allowed_hosts: tuple[str, ...] = ()
+    # The browser editor at /admin/, when the settings ask for one.
+    editor: EditorSettings | None = None
 
 
 @dataclass
