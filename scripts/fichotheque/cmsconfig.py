@@ -30,6 +30,12 @@ STATUS_KEY = "statut"
 assert STATUS_KEY in FIELDS_BY_KEY
 
 
+def origin(url: str) -> str:
+    """« https://git.example.org » of « https://git.example.org/api/v1 »."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def backend(editor: EditorSettings) -> Json:
     """Where the editor reads and writes: the forge, the repository, the branch."""
     found: Json = {"name": editor.forge, "repo": editor.repo, "branch": editor.branch}
@@ -39,8 +45,7 @@ def backend(editor: EditorSettings) -> Json:
     if editor.proxy:
         found["base_url"] = editor.proxy
     elif editor.api and editor.forge != "github":
-        parts = urlsplit(editor.api)
-        found["base_url"] = f"{parts.scheme}://{parts.netloc}"
+        found["base_url"] = origin(editor.api)
     elif editor.forge == "github":
         # Without a proxy, both editors would sign in to GitHub through api.netlify.com: a
         # third party. Sveltia then offers only a personal access token (Decap: see editor.py).

@@ -26,9 +26,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from .cmsconfig import cms_config, config_text
+from .cmsconfig import cms_config, config_text, origin
 from .files import write_text
 from .glossary import Glossary
 from .harden import HEADER_ONLY, HEADERS_FILE
@@ -36,7 +35,6 @@ from .routes import EDITOR_DIR
 from .sitesettings import EditorSettings
 from .taxonomy import Taxonomy
 
-ADMIN_DIR = EDITOR_DIR
 CONFIG_FILE = "config.yml"
 REGISTRY = "https://registry.npmjs.org"
 CACHE_ENV = "FICHOTHEQUE_CACHE"
@@ -207,16 +205,11 @@ def tarball(package: Package) -> bytes:
     return data
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def policy(package: Package, editor: EditorSettings) -> str:
     """The page's Content-Security-Policy: the site, the forge, the proxy; nothing else."""
-    reach = [_origin(editor.api or PUBLIC_APIS[editor.forge])]
+    reach = [origin(editor.api or PUBLIC_APIS[editor.forge])]
     if editor.proxy:
-        reach.append(_origin(editor.proxy))
+        reach.append(origin(editor.proxy))
     if package is PACKAGES["decap"]:
         reach.append(LOCAL_BACKEND)
     hosts = " ".join(dict.fromkeys(reach))
@@ -338,7 +331,7 @@ def install(
             f"{package.label} {package.version} ne contient pas {', '.join(missing)} : "
             "la version déclarée dans editor.py ne convient pas."
         )
-    admin = site_dir / ADMIN_DIR
+    admin = site_dir / EDITOR_DIR
     admin.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (admin / name).parent.mkdir(parents=True, exist_ok=True)
@@ -351,7 +344,7 @@ def install(
     headers = site_dir / HEADERS_FILE
     if headers.is_file():  # the site-wide policy would stop the editor: /admin/ has its own
         rule = (
-            f"\n/{ADMIN_DIR}/*\n  ! Content-Security-Policy\n"
+            f"\n/{EDITOR_DIR}/*\n  ! Content-Security-Policy\n"
             f"  Content-Security-Policy: {policy(package, editor)}; {HEADER_ONLY}\n"
         )
         headers.write_text(headers.read_text("utf-8") + rule, encoding="utf-8")

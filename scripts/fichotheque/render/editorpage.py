@@ -8,9 +8,9 @@ installs.
 from __future__ import annotations
 
 from ..cmsconfig import fields
-from ..editor import ADMIN_DIR, PACKAGES
+from ..editor import PACKAGES
 from ..glossary import Glossary
-from ..routes import CONFIGURATION, EDITOR_PAGE, REFERENCE
+from ..routes import CONFIGURATION, EDITOR_DIR, EDITOR_PAGE, REFERENCE
 from ..setupschema import EDITOR, EDITOR_KEY
 from ..taxonomy import Taxonomy
 from .html import Page, esc, href
@@ -40,8 +40,8 @@ def render_editor_page(taxonomy: Taxonomy, glossary: Glossary, enabled: bool) ->
         for key in EDITOR.keys
     )
     state = (
-        f'Cette base a un éditeur : il est à l\'adresse <a href="../{ADMIN_DIR}/">/{ADMIN_DIR}/</a>'
-        " du site."
+        "Cette base a un éditeur : il est à l'adresse "
+        f'<a href="../{EDITOR_DIR}/">/{EDITOR_DIR}/</a> du site.'
         if enabled
         else "Cette base n'a pas encore d'éditeur en ligne : son mkdocs.yml ne le demande pas."
     )
@@ -52,7 +52,7 @@ def render_editor_page(taxonomy: Taxonomy, glossary: Glossary, enabled: bool) ->
     body = f"""<h1>L'éditeur en ligne</h1>
 
 <p>Les collègues qui n'utilisent pas git écrivent et corrigent les fiches dans un formulaire,
-à l'adresse <code>/{ADMIN_DIR}/</code> du site. Chaque enregistrement devient un commit du
+à l'adresse <code>/{EDITOR_DIR}/</code> du site. Chaque enregistrement devient un commit du
 dépôt, vérifié et publié comme les autres. {state}</p>
 
 <h2>Ce que propose le formulaire</h2>
@@ -103,7 +103,7 @@ Worker Cloudflare libre, ou tout proxy compatible avec Decap CMS) avec l'identif
 secret de l'application, et indiquez son adresse dans <code>proxy</code>. Sans proxy, chacun
 peut encore se connecter avec un jeton d'accès personnel (Sveltia CMS).</li>
 <li><strong>GitLab</strong> (gitlab.com ou une instance de l'organisation) : déclarez une
-application OAuth dans GitLab, avec l'adresse <code>…/{ADMIN_DIR}/</code> du site comme
+application OAuth dans GitLab, avec l'adresse <code>…/{EDITOR_DIR}/</code> du site comme
 adresse de retour, sans secret (PKCE), et la portée <code>api</code> ; indiquez son
 identifiant dans <code>application</code>, et pour une instance propre son API dans
 <code>api</code> (<code>https://git.exemple.org/api/v4</code>). Aucun proxy n'est
@@ -117,9 +117,9 @@ authentifie autrement (l'annuaire de l'organisation) et écrit avec un compte de
 leur ouvre l'éditeur ; c'est ce proxy qui décide qui peut écrire.</li>
 </ul>
 
-<p>La page <code>/{ADMIN_DIR}/</code> a sa propre politique de sécurité : elle ne peut joindre
+<p>La page <code>/{EDITOR_DIR}/</code> a sa propre politique de sécurité : elle ne peut joindre
 que le site, l'API de la forge et le proxy déclarés. Le fichier <code>site/_headers</code>
-(Netlify, Cloudflare Pages) le redit pour <code>/{ADMIN_DIR}/*</code> ; sur Netlify, qui
+(Netlify, Cloudflare Pages) le redit pour <code>/{EDITOR_DIR}/*</code> ; sur Netlify, qui
 additionne les règles, retirez la ligne <code>Content-Security-Policy</code> de la règle
 <code>/*</code> pour que l'éditeur fonctionne, chaque page gardant la sienne.</p>
 
@@ -127,7 +127,7 @@ additionne les règles, retirez la ligne <code>Content-Security-Policy</code> de
 
 <p>Avec <code>logiciel: decap</code>, l'éditeur sait écrire directement dans le dossier de
 la base, sans forge : lancez <code>npx decap-server</code> à la racine de la base, puis
-<code>fichotheque serve</code>, et ouvrez <code>http://localhost:8000/{ADMIN_DIR}/</code>
+<code>fichotheque serve</code>, et ouvrez <code>http://localhost:8000/{EDITOR_DIR}/</code>
 (« ?port_local=8082 » si decap-server écoute ailleurs). Sveltia CMS propose, dans Chrome ou
 Edge, « Travailler avec un dépôt local » : choisissez le dossier de la base.</p>
 
