@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Decap's local backend, for the test that writes a fiche through the browser editor.
 DECAP_SERVER := tests/editor/node_modules/.bin/decap-server
+# remark, which checks the front matter of the fiches while typing (VS Code) and in the tests.
+REMARK := node_modules/.bin/remark
 
 .PHONY: site test check lint serve-site clean
 
@@ -15,7 +17,7 @@ site: $(STAMP)
 	$(BIN)/fichotheque build
 
 # Run every test: lint, types, the validator, the CLI, real builds, real Chromium.
-test: $(STAMP) $(DECAP_SERVER)
+test: $(STAMP) $(DECAP_SERVER) $(REMARK)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/mypy
@@ -37,6 +39,10 @@ serve-site: site
 $(DECAP_SERVER): tests/editor/package-lock.json
 	npm ci --prefix tests/editor --no-audit --no-fund --loglevel=error
 	touch $(DECAP_SERVER)
+
+$(REMARK): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(REMARK)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from bases import wide_base
 from fichotheque.project import Project
 from test_browser import browser, serving  # noqa: F401 - fixture
-from test_search import CARDS, settled
+from test_search import CARDS, RESULT_LINKS, settled
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,29 @@ def test_the_first_result_starts_within_the_first_screen(  # type: ignore[no-unt
     box = page.locator(CARDS).first.bounding_box()
     page.close()
     assert box is not None and box["y"] < height, (screen, box)
+
+
+def test_from_the_search_box_the_keyboard_skips_170_filters(browser, large) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Search box, « Rechercher », « Aller aux résultats » (shown on focus), the first result."""
+    _, address = large
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{address}recherche/?q=logement")
+    settled(page)
+    page.locator("#recherche-q").focus()
+    filters = page.locator("#recherche-panneau input[type=checkbox]:visible").count()
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Aller aux résultats":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Aller aux résultats"
+    link = page.evaluate("document.activeElement.getBoundingClientRect().width")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    first = page.locator(RESULT_LINKS).first.evaluate("a => a.href")
+    focused = page.evaluate("document.activeElement.href")
+    page.close()
+    assert filters > 20 and link > 40
+    assert focused == first
 
 
 def test_the_home_and_the_panorama_stay_short(browser, large) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -2,8 +2,9 @@
 
 The starter files ship in the package (``starter/``). What depends on the new base is
 filled in: its names, its address, and the parts of the writing guide and of the example
-fiche that follow its taxonomy. The JSON Schemas of taxonomy.yml and glossary.yml come
-along, for editors. Nothing already in the folder is replaced.
+fiche that follow its taxonomy. The JSON Schemas of taxonomy.yml, glossary.yml and the
+fiches' front matter come along, with what lets VS Code check them while typing (.vscode/,
+.remarkrc.yml, package.json). Nothing already in the folder is replaced.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ DEFAULT_SITE_NAME = "Fiches d'activités"
 DEFAULT_ORGANISATION = "Notre organisation"
 EXAMPLE_FICHE = "fiches/exemple.md"
 # Starter file → its place in the new base. A dot file does not travel as package data.
-RENAMED = {"gitignore": ".gitignore", "pre-commit-config.yaml": ".pre-commit-config.yaml"}
+RENAMED = {
+    "gitignore": ".gitignore",
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+    "remarkrc.yml": ".remarkrc.yml",
+    "vscode/settings.json": ".vscode/settings.json",
+    "vscode/extensions.json": ".vscode/extensions.json",
+}
 
 
 class InitError(Exception):
