@@ -10,7 +10,7 @@ DECAP_SERVER := tests/editor/node_modules/.bin/decap-server
 # remark, which checks the front matter of the fiches while typing (VS Code) and in the tests.
 REMARK := node_modules/.bin/remark
 
-.PHONY: site test check lint serve-site clean
+.PHONY: site test check lint bench serve-site clean
 
 # Build the example site into site/ (creating the environment if needed).
 site: $(STAMP)
@@ -18,8 +18,8 @@ site: $(STAMP)
 
 # Run every test: lint, types, the validator, the CLI, real builds, real Chromium.
 test: $(STAMP) $(DECAP_SERVER) $(REMARK)
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
@@ -27,9 +27,13 @@ test: $(STAMP) $(DECAP_SERVER) $(REMARK)
 check: $(STAMP)
 	$(BIN)/fichotheque check --strict
 
+# Fichothèque against Material for MkDocs at 100, 1,000 and 10,000 fiches (long: see README).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes $(or $(SIZES),100,1000,10000)
+
 lint: $(STAMP)
-	$(BIN)/ruff check scripts tests
-	$(BIN)/ruff format --check scripts tests
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/ruff format --check scripts tests benchmarks
 	$(BIN)/mypy
 
 # Look at the built site on http://localhost:8000/ (no rebuild on change yet).

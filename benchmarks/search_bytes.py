@@ -74,8 +74,11 @@ def make_project(folder: Path, count: int, seed: int = 7) -> Project:
     return Project(folder)
 
 
-def first_query_bytes(site: Path, query: str) -> tuple[int, int, list[str]]:
-    """Bytes of every response the search page fetches, from load to its first results."""
+def fetched(site: Path, path: str, ready: str | None = None) -> dict[str, int]:
+    """Bytes of every response a page of ``site`` fetches, until the network is idle.
+
+    ``ready``, a CSS selector, is waited for first (the search page marks when it is).
+    """
     from playwright.sync_api import sync_playwright
 
     class Quiet(SimpleHTTPRequestHandler):
@@ -86,21 +89,33 @@ def first_query_bytes(site: Path, query: str) -> tuple[int, int, list[str]]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    fetched: dict[str, int] = {}
+    sizes: dict[str, int] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = browser.new_page()
-        page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())))
-        page.goto(base + f"recherche/?q={query}")
-        page.wait_for_selector("form#recherche[data-etat=pret]", state="attached")
+        page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
+        page.goto(base + path)
+        if ready is not None:
+            page.wait_for_selector(ready, state="attached")
         page.wait_for_load_state("networkidle")
         browser.close()
     httpd.shutdown()
-    search = {url: size for url, size in fetched.items() if "/pagefind/" in url}
-    return sum(fetched.values()), sum(search.values()), sorted(search)
+    return sizes
+
+
+def first_query_bytes(site: Path, query: str) -> tuple[int, int, list[str]]:
+    """Bytes of every response the search page fetches, from load to its first results."""
+    sizes = fetched(site, f"recherche/?q={query}", "form#recherche[data-etat=pret]")
+    search = {url: size for url, size in sizes.items() if "/pagefind/" in url}
+    return sum(sizes.values()), sum(search.values()), sorted(search)
+
+
+def page_bytes(site: Path, path: str) -> int:
+    """Bytes a visitor downloads to view one page of ``site``, everything it loads included."""
+    return sum(fetched(site, path).values())
 
 
 def main() -> None:

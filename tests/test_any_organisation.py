@@ -29,6 +29,7 @@ from fichotheque.routes import ENGINE_ROUTES, FIXED_ROUTES, address, reserved_na
 from fichotheque.scaffold import RENAMED, STARTER_DIR
 from fichotheque.setupschema import FACET_KEY_RULE
 from fichotheque.siteconfig import THEME_DIR
+from fichotheque.sitemap import PAGES, SITEMAP
 from test_browser import browser, serving  # noqa: F401  (the fixture, and the server)
 from test_declarations import front
 
@@ -506,5 +507,6 @@ def test_every_route_is_built_where_the_table_says(built_example) -> None:  # ty
     own = {p.name.removesuffix(".md") for p in project.docs_dir.iterdir()}
     for entry in site.iterdir():
         name = entry.name.removesuffix(".html") if entry.is_file() else entry.name
-        assert name in taken | facets | own | {"index", "404", "sitemap.xml.gz", "sitemap.xml",
-                                               "_headers", ".fichotheque-site"}, entry  # fmt: skip
+        sitemaps = {SITEMAP, f"{SITEMAP}.gz", PAGES, f"{PAGES}.gz"}
+        assert name in taken | facets | own | sitemaps | {"index", "404", "_headers",
+                                                         ".fichotheque-site"}, entry  # fmt: skip

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree as ET
 
 import frontmatter
 import pytest
@@ -20,6 +22,8 @@ from fichotheque.check import check_project
 from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site, stage_site
 from fichotheque.project import Project
 from fichotheque.publish import WORK_DIR
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -416,11 +420,18 @@ def test_mkdocs_warnings_are_reported_and_fail_a_strict_build(tmp_path: Path) ->
 
 
 def test_sitemap_lists_every_published_fiche(built_example: tuple[Project, BuildReport]) -> None:
-    """sitemap.xml names the page of every published fiche."""
+    """sitemap.xml is an index; the sitemap it names lists the page of every published fiche."""
     project, _ = built_example
-    sitemap = (project.site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    index = ET.parse(project.site_dir / "sitemap.xml").getroot()
+    assert index.tag == f"{SITEMAP_NS}sitemapindex"
+    named = [urlsplit(loc.text or "").path for loc in index.iter(f"{SITEMAP_NS}loc")]
+    assert len(named) == 1 and not named[0].endswith("/sitemap.xml")
+    pages = ET.parse(project.site_dir / named[0].lstrip("/"))
+    paths = {urlsplit(loc.text or "").path for loc in pages.iter(f"{SITEMAP_NS}loc")}
     for slug in published_front_matter():
-        assert f"/fiches/{slug}/</loc>" in sitemap, slug
+        assert f"/fiches/{slug}/" in paths, slug
+    with gzip.open(project.site_dir / "sitemap.xml.gz") as zipped:
+        assert zipped.read() == (project.site_dir / "sitemap.xml").read_bytes()
 
 
 def test_last_change_comes_from_git_and_is_absent_outside_git(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from fichotheque.engine import build_site, stage_site
 from fichotheque.problems import Problem, Severity
 from fichotheque.project import Project
 from fichotheque.schema import OLD_ADDRESSES_KEY
+from fichotheque.sitemap import PAGES
 from fichotheque.taxonomy import Term
 from test_browser import browser, serving  # noqa: F401 - fixtures
 from test_build import build_with_zensical
@@ -162,7 +163,7 @@ def test_the_sitemap_and_the_search_index_hold_targets_only(renamed) -> None:  #
     """sitemap.xml lists new addresses, never a redirect; Pagefind indexes fiches only."""
     project, result = renamed
     site = project.site_dir
-    tree = ET.parse(site / "sitemap.xml")
+    tree = ET.parse(site / PAGES)
     paths = {urlsplit(loc.text or "").path for loc in tree.iter(f"{SITEMAP}loc")}
     assert {f"/{FACET}/{NEW_TERM}/", f"/fiches/{NEW_NAME}/", "/fiches/gamma/"} <= paths
     assert not paths & {f"/{FACET}/{OLD_TERM}/", f"/fiches/{OLD_NAME}/"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -103,6 +104,23 @@ def test_the_home_and_the_panorama_stay_short(browser, large) -> None:  # type: 
     page.close()
     assert heights[""] < 4000 and heights["panorama/"] < 8000, heights
     assert smallest >= 12, smallest
+
+
+def test_a_fiche_page_view_downloads_nothing_that_lists_the_site(browser, large) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The page, the theme's files, and at most a sitemap index naming no page."""
+    project, address = large
+    fiche = sorted((project.root / "fiches").glob("genere-*.md"))[-1]
+    page = browser.new_page()
+    bodies: dict[str, bytes] = {}
+    page.on("response", lambda r: bodies.__setitem__(urlsplit(r.url).path, r.body()))
+    page.goto(f"{address}fiches/{fiche.stem}/")
+    page.wait_for_load_state("networkidle")
+    page.close()
+    others = {path for path in bodies if not path.startswith("/assets/")}
+    assert f"/fiches/{fiche.stem}/" in others
+    assert others <= {f"/fiches/{fiche.stem}/", "/sitemap.xml"}, others
+    if "/sitemap.xml" in bodies:  # Material's script looks for other languages there
+        assert b"<url>" not in bodies["/sitemap.xml"] and len(bodies["/sitemap.xml"]) < 1000
 
 
 def test_opening_the_search_downloads_no_word_index(browser, large) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

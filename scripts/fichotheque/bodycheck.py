@@ -9,6 +9,7 @@ line and column, against the same declarations the sanitiser uses.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -142,8 +143,13 @@ class _Positions:
     """Offsets of the body turned into file marks."""
 
     def __init__(self, text: str, start: Mark) -> None:
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.text = text
         self.first_line = start.line
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Where each line begins; counted only once a problem needs a position."""
+        return [0] + [match.end() for match in re.finditer("\n", self.text)]
 
     def mark(self, offset: int) -> Mark:
         line = bisect.bisect_right(self.starts, offset) - 1

@@ -13,6 +13,7 @@ from .files import published_files, read_text, unreadable_below
 from .glossary import Glossary, load_glossary
 from .links import Targets, fiches_reached
 from .problems import Problem, Severity, sort_problems
+from .progress import Progress, Step
 from .project import Project
 from .routes import generated_pages
 from .sitesettings import read_settings
@@ -40,9 +41,17 @@ class CheckResult:
     fiche_links: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def check_project(project: Project, today: dt.date | None = None) -> CheckResult:
+def check_project(
+    project: Project, today: dt.date | None = None, progress: Progress | None = None
+) -> CheckResult:
     """Validate taxonomy.yml, glossary.yml and every fiche; collect every problem."""
     today = today or dt.date.today()
+    progress = progress or Progress(show=False)
+    with progress.stage("Vérification des fiches") as step:
+        return _check(project, today, step)
+
+
+def _check(project: Project, today: dt.date, step: Step) -> CheckResult:
     taxonomy, problems = load_taxonomy(
         project.taxonomy_path, project.relative(project.taxonomy_path), _own_pages(project)
     )
@@ -81,9 +90,11 @@ def check_project(project: Project, today: dt.date | None = None) -> CheckResult
             )
         )
     files = [project.relative(path) for path in paths]
+    step.total = len(files)
     problems += name_collisions(files)
     checked: list[Checked] = []
     for path, file in zip(paths, files, strict=True):
+        step.advance()
         raw, read_problems = read_fiche(path, file)
         problems += read_problems
         if not raw.readable:

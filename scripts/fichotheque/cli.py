@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -12,7 +13,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .check import check_project
+from .files import write_text
 from .problems import Problem, format_json, format_report, is_failure, summary
+from .progress import Progress
 from .project import Project
 
 if TYPE_CHECKING:
@@ -223,6 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="dossier de publication (par défaut : site/ à la racine)",
     )
+    build.add_argument(
+        "--timings",
+        metavar="FICHIER",
+        type=Path,
+        default=None,
+        help="écrit la durée de chaque étape dans FICHIER, en JSON (pour le banc d'essai)",
+    )
     serve = commands.add_parser(
         "serve",
         help="aperçu local, brouillons compris, mis à jour à chaque modification",
@@ -314,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             site_dir=args.site_dir,
             force=args.force,
             skip_invalid=args.skip_invalid,
+            timings=args.timings,
         )
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
@@ -381,7 +392,9 @@ def _ask(asking: bool, question: str, default: str) -> str:
 
 
 def _check(project: Project, *, strict: bool, output: str, files: list[Path]) -> int:
-    result = check_project(project)
+    progress = Progress()
+    result = check_project(project, progress=progress)
+    progress.close()
     problems = result.problems
     if files:
         # The whole base is checked (a fiche's links need the others); what is reported is
@@ -608,11 +621,37 @@ def _shown(project: Project, path: Path) -> str:
 
 
 def _build(
-    project: Project, *, strict: bool, site_dir: Path | None, force: bool, skip_invalid: bool
+    project: Project,
+    *,
+    strict: bool,
+    site_dir: Path | None,
+    force: bool,
+    skip_invalid: bool,
+    timings: Path | None = None,
+) -> int:
+    progress = Progress()
+    try:
+        return _checked_build(
+            project, progress, strict=strict, site_dir=site_dir, force=force,
+            skip_invalid=skip_invalid, timings=timings,
+        )  # fmt: skip
+    finally:
+        progress.close()
+
+
+def _checked_build(
+    project: Project,
+    progress: Progress,
+    *,
+    strict: bool,
+    site_dir: Path | None,
+    force: bool,
+    skip_invalid: bool,
+    timings: Path | None,
 ) -> int:
     from .engine import BuildError, build_site  # MkDocs loads only when a build is asked for
 
-    result = check_project(project)
+    result = check_project(project, progress=progress)
     left_out = 0
     if skip_invalid:
         selection = select_publishable(result, strict=strict)
@@ -630,7 +669,7 @@ def _build(
             return EXIT_PROBLEMS
     target = (site_dir if site_dir is not None else project.site_dir).resolve()
     try:
-        report = build_site(project, result, target, force=force, strict=strict)
+        report = build_site(project, result, target, force=force, strict=strict, progress=progress)
     except BuildError as error:
         print(f"fichotheque : la construction a échoué : {error}", file=sys.stderr)
         print("Le site déjà publié reste en place.", file=sys.stderr)
@@ -641,6 +680,13 @@ def _build(
         f"Site construit dans {target} : {report.fiche_count} fiche(s), "
         f"{report.page_count} page(s) en {report.seconds:.1f} s."
     )
+    if timings is not None:
+        write_text(
+            timings,
+            json.dumps(
+                [stage.to_dict() for stage in progress.stages], indent=2, ensure_ascii=False
+            ),
+        )
     return EXIT_LEFT_OUT if left_out else EXIT_OK
 
 

