@@ -8,6 +8,7 @@ once here, with indexes, so that rendering stays linear in the number of fiches.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from .fiches import Fiche
 from .glossary import Glossary, Meaning
 from .taxonomy import Facet, Taxonomy, Term
 
+# At most this many other fiches are scored for each fiche (see _similar).
+SIMILAR_BUDGET = 100
 SIMILAR_COUNT = 3
 MIN_EXPANSION = 8  # shorter expansions would match ordinary words
 
@@ -142,8 +145,12 @@ def _similar(
     """For each fiche, the fiches sharing the most telling terms with it.
 
     A shared term weighs more the rarer it is (its inverse document frequency); terms
-    carried by more than half the fiches tell nothing apart and are skipped, which also
-    keeps the work far below comparing every pair.
+    carried by more than half the fiches tell nothing apart and are skipped. The work per
+    fiche is bounded, so the whole stays linear in the number of fiches: candidates are
+    gathered from its terms, rarest first, until there are ``SIMILAR_BUDGET`` of them (the
+    newest carriers of a term first), then each candidate gets its exact score. A fiche
+    left out shares with this one only terms more common than those that filled the
+    list, each weighing less than any of them.
     """
     total = len(fiches)
     weights = {
@@ -151,21 +158,26 @@ def _similar(
         for key, carriers in by_term.items()
         if len(carriers) * 2 <= total
     }
+    terms_of = {
+        fiche.slug: frozenset(
+            (key, slug) for key, slugs in fiche.terms for slug in slugs if (key, slug) in weights
+        )
+        for fiche in fiches
+    }
     result = {}
     for fiche in fiches:
-        scores: dict[str, float] = defaultdict(float)
-        for facet_key, slugs in fiche.terms:
-            for slug in slugs:
-                weight = weights.get((facet_key, slug))
-                if weight is None:
-                    continue
-                for other in by_term[(facet_key, slug)]:
-                    scores[other.slug] += weight
+        own = terms_of[fiche.slug]
         excluded = {fiche.slug, *related.get(fiche.slug, ())}
-        ranked = sorted(
-            (slug for slug in scores if slug not in excluded), key=lambda s: (-scores[s], s)
-        )
-        result[fiche.slug] = tuple(ranked[:SIMILAR_COUNT])
+        candidates: dict[str, None] = {}
+        for term in sorted(own, key=lambda term: (len(by_term[term]), term)):
+            for other in by_term[term]:
+                if len(candidates) >= SIMILAR_BUDGET:
+                    break
+                if other.slug not in excluded:
+                    candidates[other.slug] = None
+        scores = {slug: sum(weights[term] for term in own & terms_of[slug]) for slug in candidates}
+        ranked = heapq.nsmallest(SIMILAR_COUNT, scores, key=lambda s: (-scores[s], s))
+        result[fiche.slug] = tuple(ranked)
     return result
 
 

@@ -16,13 +16,14 @@ from typing import Any
 import yaml
 
 from .files import copy_tree
+from .generated_html import NAME as GENERATED_HTML
 from .routes import FEED_FILE, QUERY_PARAMETER, SEARCH, address
 from .safe_attrs import NAME as SAFE_ATTR_LIST
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME, LANGUAGE = "material", "fr"  # what a mkdocs.yml without « theme » gets
 OVERRIDES = "overrides"
-REQUIRED_EXTENSIONS = ("abbr", SAFE_ATTR_LIST, "toc")
+REQUIRED_EXTENSIONS = ("abbr", SAFE_ATTR_LIST, GENERATED_HTML, "toc")
 # Extensions replaced in the staged file by a safe equivalent, and options forced on
 # others: table alignment as an ``align`` attribute, since the CSP refuses inline styles.
 REPLACED_EXTENSIONS = {"attr_list": SAFE_ATTR_LIST, "markdown.extensions.attr_list": SAFE_ATTR_LIST}
