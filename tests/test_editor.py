@@ -27,6 +27,7 @@ from fichotheque import editor
 from fichotheque.check import check_project
 from fichotheque.cmsconfig import cms_config
 from fichotheque.fiches import STATUS_DRAFT
+from fichotheque.files import CACHE_ENV
 from fichotheque.project import Project
 from fichotheque.scaffold import vocabulary
 from fichotheque.schema import FIELDS
@@ -133,7 +134,7 @@ def test_a_tarball_without_the_published_checksum_is_refused_and_the_site_kept(
     genuine = editor.tarball(package)
     tampered = genuine[:-64] + bytes(64)
     path = f"{package.name}/-/{package.tarball_name}"
-    monkeypatch.setenv(editor.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     with_editor(example, "forge: github\ndepot: centre/fiches")
     published = example.site_dir / "index.html"
     published.parent.mkdir()
@@ -162,7 +163,7 @@ def test_an_unreachable_registry_is_explained(
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setenv(editor.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setenv(editor.REGISTRY_ENV, f"http://127.0.0.1:{port}")
     with pytest.raises(editor.EditorError) as error:
         editor.tarball(editor.PACKAGES["decap"])

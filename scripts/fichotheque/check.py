@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .bodycheck import check_body
+from .checkcache import CheckCache, Entry, LazyFiches, check_files, dependencies, digest_of
 from .crosscheck import validate_catalogue
-from .fiches import Fiche, find_fiche_files, name_collisions, read_fiche, split_front_matter
+from .fiches import Fiche, find_fiche_files, name_collisions, split_front_matter
 from .fields import Context
 from .files import published_files, read_text, unreadable_below
 from .glossary import Glossary, load_glossary
@@ -19,7 +22,7 @@ from .routes import generated_pages
 from .sitesettings import read_settings
 from .taxonomy import Taxonomy, load_taxonomy
 from .text import CONTROL
-from .validate import Checked, validate_fiche
+from .validate import Checked
 from .yamlnodes import Mark, forbidden_characters
 
 
@@ -34,7 +37,7 @@ class CheckResult:
 
     taxonomy: Taxonomy
     glossary: Glossary
-    fiches: list[Fiche] = field(default_factory=list)
+    fiches: Sequence[Fiche] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     checked: list[Checked] = field(default_factory=list)
@@ -93,22 +96,45 @@ def _check(project: Project, today: dt.date, step: Step) -> CheckResult:
     step.total = len(files)
     problems += name_collisions(files)
     checked: list[Checked] = []
-    for path, file in zip(paths, files, strict=True):
-        step.advance()
-        raw, read_problems = read_fiche(path, file)
-        problems += read_problems
-        if not raw.readable:
-            continue
-        item, fiche_problems = validate_fiche(raw, context)
-        problems += fiche_problems
+    entries, fiches = _single_file_checks(project, context, paths, step)
+    for read_problems, item, fiche_problems in entries:
+        problems += read_problems + fiche_problems
         if item is not None:
             checked.append(item)
     targets = _link_targets(project, taxonomy, glossary)
     problems += validate_catalogue(checked, targets)
     problems += _check_pages(project, settings.allowed_hosts)
-    fiches = [item.fiche for item in checked if item.fiche is not None]
     links = {item.file: fiches_reached(item.slug, item.body_links, targets) for item in checked}
     return CheckResult(taxonomy, glossary, fiches, sort_problems(problems), files, checked, links)
+
+
+def _single_file_checks(
+    project: Project, context: Context, paths: list[Path], step: Step
+) -> tuple[list[Entry], LazyFiches]:
+    """What each fiche says on its own, in order, and the typed fiches.
+
+    An unchanged file comes from the cache; its fiche stays pickled until it is read.
+    """
+    cache = CheckCache.open(project, dependencies(project, context))
+    files = [project.relative(path) for path in paths]
+    digests = [digest_of(path) for path in paths]
+    cached = [cache.get(f, d) for f, d in zip(files, digests, strict=True)]
+    entries: list[Entry | None] = [hit[0] if hit is not None else None for hit in cached]
+    step.advance(sum(hit is not None for hit in cached))
+    todo = [i for i, hit in enumerate(cached) if hit is None]
+    results = check_files([(paths[i], files[i]) for i in todo], context)
+    for index, result in zip(todo, results, strict=True):
+        entries[index] = result
+        cache.put(files[index], digests[index], result)
+        step.advance()
+    cache.save(files)
+    sources: list[Fiche | bytes] = []
+    for hit, entry in zip(cached, entries, strict=True):
+        if hit is not None and hit[1] is not None:
+            sources.append(hit[1])
+        elif hit is None and entry is not None and entry[1] is not None and entry[1].fiche:
+            sources.append(entry[1].fiche)
+    return [entry for entry in entries if entry is not None], LazyFiches(sources)
 
 
 def _own_pages(project: Project) -> dict[str, str]:

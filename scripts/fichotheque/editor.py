@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cmsconfig import cms_config, config_text, origin
-from .files import write_text
+from .files import cache_dir, write_text
 from .glossary import Glossary
 from .harden import HEADER_ONLY, HEADERS_FILE
 from .routes import EDITOR_DIR
@@ -37,7 +37,6 @@ from .taxonomy import Taxonomy
 
 CONFIG_FILE = "config.yml"
 REGISTRY = "https://registry.npmjs.org"
-CACHE_ENV = "FICHOTHEQUE_CACHE"
 REGISTRY_ENV = "FICHOTHEQUE_NPM_REGISTRY"
 # Where the editor's code runs from the forge's public API when the settings give none.
 PUBLIC_APIS = {
@@ -160,14 +159,6 @@ def _scripts_of_ours(config: dict[str, object]) -> dict[str, str]:
         DECAP_BEFORE: _DECAP_BEFORE_JS,
         DECAP_START: _DECAP_START_JS % json.dumps(config, ensure_ascii=False, indent=2),
     }
-
-
-def cache_dir() -> Path:
-    """Where downloaded tarballs are kept between builds."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "fichotheque"
 
 
 def _digest_matches(data: bytes, integrity: str) -> bool:

@@ -314,3 +314,14 @@ def unreadable_below(folder: Path, root: Path) -> list[Problem]:
             except OSError as error:
                 problems.append(unreadable_file(path.relative_to(root).as_posix(), error))
     return problems
+
+
+CACHE_ENV = "FICHOTHEQUE_CACHE"
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for Fichothèque: downloads, the results of past checks."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fichotheque"

@@ -11,7 +11,7 @@ import datetime as dt
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .crosscheck import resolve_related
@@ -94,7 +94,7 @@ class Catalogue:
 
 
 def build_catalogue(
-    fiches: list[Fiche],
+    fiches: Sequence[Fiche],
     taxonomy: Taxonomy,
     glossary: Glossary,
     *,

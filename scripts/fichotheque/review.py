@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .fiches import Fiche
@@ -43,7 +44,7 @@ class ToReview:
     reviewed: dt.date | None
 
 
-def to_review(fiches: list[Fiche], months: int, today: dt.date) -> list[ToReview]:
+def to_review(fiches: Sequence[Fiche], months: int, today: dt.date) -> list[ToReview]:
     """The fiches whose review ran out or never happened: never first, then oldest first."""
     found = [
         ToReview(fiche, fiche.reviewed)

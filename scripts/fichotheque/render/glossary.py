@@ -7,7 +7,8 @@ from ..glossary import Entry, Meaning
 from ..model import Catalogue
 from ..routes import GLOSSARY
 from ..text import fold
-from .html import Page, context_label, count_fiches, esc, fiche_path, href
+from .html import Page, context_label, count_fiches, esc, fiche_list, fiche_path, href
+from .paging import cut, paged
 
 
 def _letter(term: str) -> str:
@@ -31,6 +32,19 @@ def _alphabet(letters: list[str]) -> str:
 
 
 USERS_SHOWN = 5  # fiches named under a meaning; the others are one click further
+# Past this many fiches, the others are listed on a page of the meaning's own
+# (glossaire/<id>/), not folded into the glossary: the glossary stays the same size
+# however many fiches use a word.
+USERS_FOLDED = 50
+
+
+def meaning_path(meaning: Meaning) -> str:
+    """The page listing every fiche that uses a much-used meaning."""
+    return f"{GLOSSARY.removesuffix('.md')}/{meaning.id}.md"
+
+
+def _has_own_page(catalogue: Catalogue, meaning: Meaning) -> bool:
+    return len(catalogue.fiches_using(meaning)) > USERS_SHOWN + USERS_FOLDED
 
 
 def meaning_text(
@@ -77,6 +91,30 @@ def meaning_text(
     return text
 
 
+def render_meanings(catalogue: Catalogue) -> list[Page]:
+    """A page (or several) for each much-used meaning: every fiche that uses it."""
+    pages: list[Page] = []
+    for entry in catalogue.glossary.alphabetical():
+        for meaning in entry.meanings:
+            if not _has_own_page(catalogue, meaning):
+                continue
+            path = meaning_path(meaning)
+            users = catalogue.fiches_using(meaning)
+            title = f"{entry.term} : {meaning.expansion}" if meaning.expansion else entry.term
+            text = meaning.expansion and f"<strong>{esc(meaning.expansion)}</strong>"
+            text += context_label(meaning.context)
+            if meaning.definition:
+                text += (" — " if text else "") + esc(meaning.definition)
+            intro = (
+                f"<h1><abbr>{esc(entry.term)}</abbr></h1>\n\n<p>{text}</p>\n\n"
+                f"<p>Employé dans <strong>{count_fiches(len(users))}</strong> · "
+                f'<a href="{href(path, GLOSSARY)}#{esc(meaning.id)}">Retour au glossaire</a></p>'
+            )
+            first = Page(path, title, meaning.definition, intro)
+            pages += paged(first, cut(users), lambda page, piece: fiche_list(page, list(piece)))
+    return pages
+
+
 def render_glossary(catalogue: Catalogue) -> Page:
     """Every acronym and jargon word with its meanings and the fiches that use each one."""
     items: list[str] = []
@@ -84,9 +122,15 @@ def render_glossary(catalogue: Catalogue) -> Page:
     entries = catalogue.glossary.alphabetical()
     for entry in entries:
         meanings = [
-            f'<dd id="{esc(meaning.id)}">{meaning_text(GLOSSARY, catalogue, meaning)}</dd>'
+            f'<dd id="{esc(meaning.id)}">'
+            + meaning_text(
+                GLOSSARY, catalogue, meaning,
+                more_at=href(GLOSSARY, meaning_path(meaning))
+                if _has_own_page(catalogue, meaning) else "",
+            )
+            + "</dd>"
             for meaning in entry.meanings
-        ]
+        ]  # fmt: skip
         letter = _letter(entry.term)
         anchor = ""
         if letter not in letters:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..fiches import Fiche
 from ..model import Catalogue
 from ..routes import CATALOGUE, HOME, QUERY_PARAMETER
 from ..taxonomy import Facet, Group, Term
@@ -17,13 +20,17 @@ from .html import (
     period_tag,
     term_path,
 )
+from .paging import cut, paged
 from .search import search_link
 
 LATEST_ON_HOME = 5
 
 
-def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
-    """A term's page: its description and every fiche that carries it, newest first."""
+def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> list[Page]:
+    """A term's page: its description and every fiche that carries it, newest first.
+
+    Past ``PER_PAGE`` fiches the list goes on in further pages (see paging.py).
+    """
     page = term_path(facet, term)
     fiches = catalogue.fiches_with(facet, term)
     group = next((g for g in facet.groups if g.slug == term.group), None)
@@ -40,12 +47,12 @@ def render_term(catalogue: Catalogue, facet: Facet, term: Term) -> Page:
         f'<p class="terme-compte"><strong>{count_fiches(len(fiches))}</strong> · '
         f'<a href="{search_link(page, facet, term.slug)}">Rechercher dans ces fiches</a></p>'
     )
-    parts.append(
-        fiche_list(page, fiches)
-        if fiches
-        else "<p>Aucune fiche publiée ne porte encore ce terme.</p>"
-    )
-    return Page(page, term.label, term.description, "\n\n".join(parts))
+    if not fiches:
+        parts.append("<p>Aucune fiche publiée ne porte encore ce terme.</p>")
+    first = Page(page, term.label, term.description, "\n\n".join(parts))
+    if not fiches:
+        return [first]
+    return paged(first, cut(fiches), lambda path, piece: fiche_list(path, list(piece)))
 
 
 def _term_counts(page: str, catalogue: Catalogue, facet: Facet, group: Group | None) -> str:
@@ -101,39 +108,51 @@ def render_facet(catalogue: Catalogue, facet: Facet) -> Page:
     return Page(page, facet.label, facet.description, "\n\n".join(parts))
 
 
-def render_catalogue(catalogue: Catalogue) -> Page:
-    """Every published fiche in a table, newest first, sortable by date or title."""
+def render_catalogue(catalogue: Catalogue) -> list[Page]:
+    """Every published fiche in a table, newest first, sortable by date or title.
+
+    Past ``PER_PAGE`` fiches the table goes on in further pages (see paging.py).
+    """
     facets = [facet for facet in catalogue.taxonomy.facets if facet.multiple][:2]
     head = "".join(f'<th scope="col">{esc(facet.label)}</th>' for facet in facets)
-    rows = []
-    for fiche in catalogue.fiches:
-        cells = "".join(
-            "<td>"
-            + ", ".join(
-                f'<a href="{href(CATALOGUE, term_path(facet, t))}">{esc(t.label)}</a>'
-                for t in facet.terms
-                if t.slug in fiche.terms_of(facet.key)
+
+    def table(page: str, fiches: Sequence[Fiche]) -> str:
+        rows = []
+        for fiche in fiches:
+            cells = "".join(
+                "<td>"
+                + ", ".join(
+                    f'<a href="{href(page, term_path(facet, t))}">{esc(t.label)}</a>'
+                    for t in facet.terms
+                    if t.slug in fiche.terms_of(facet.key)
+                )
+                + "</td>"
+                for facet in facets
             )
-            + "</td>"
-            for facet in facets
+            rows.append(
+                f'<tr><td data-tri="{esc(fiche.title.casefold())}">'
+                f'<a href="{href(page, fiche_path(fiche))}">{esc(fiche.title)}</a></td>'
+                f'<td data-tri="{fiche.period.start.first_day.isoformat()}">'
+                f"{period_tag(fiche.period)}</td>{cells}</tr>"
+            )
+        return (
+            '<div class="catalogue-cadre"><table class="catalogue" data-triable>'
+            '<caption class="visuellement-cache">Toutes les fiches</caption><thead><tr>'
+            '<th scope="col" aria-sort="none">Titre</th>'
+            f'<th scope="col" aria-sort="descending">Date</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
-        rows.append(
-            f'<tr><td data-tri="{esc(fiche.title.casefold())}">'
-            f'<a href="{href(CATALOGUE, fiche_path(fiche))}">{esc(fiche.title)}</a></td>'
-            f'<td data-tri="{fiche.period.start.first_day.isoformat()}">'
-            f"{period_tag(fiche.period)}</td>{cells}</tr>"
-        )
-    parts = [
-        "<h1>Toutes les fiches</h1>",
+
+    pieces = cut(catalogue.fiches)
+    order = "Les boutons des colonnes Titre et Date changent l'ordre" + (
+        " des fiches de chaque page." if len(pieces) > 1 else "."
+    )
+    intro = (
+        "<h1>Toutes les fiches</h1>\n\n"
         f"<p><strong>{count_fiches(len(catalogue.fiches))}</strong>, de la plus récente à la "
-        "plus ancienne. Les boutons des colonnes Titre et Date changent l'ordre.</p>",
-        '<div class="catalogue-cadre"><table class="catalogue" data-triable>'
-        '<caption class="visuellement-cache">Toutes les fiches</caption><thead><tr>'
-        '<th scope="col" aria-sort="none">Titre</th>'
-        f'<th scope="col" aria-sort="descending">Date</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>",
-    ]
-    return Page(CATALOGUE, "Toutes les fiches", "", "\n\n".join(parts))
+        f"plus ancienne. {order}</p>"
+    )
+    return paged(Page(CATALOGUE, "Toutes les fiches", "", intro), pieces, table)
 
 
 def render_home(catalogue: Catalogue, intro: str) -> Page:

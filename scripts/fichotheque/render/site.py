@@ -28,7 +28,7 @@ from .exports import (
     render_data_page,
 )
 from .fiche import render_fiche
-from .glossary import render_glossary
+from .glossary import render_glossary, render_meanings
 from .html import Page, esc, facet_path
 from .listings import render_catalogue, render_facet, render_home, render_term
 from .redirects import render_redirects
@@ -72,13 +72,15 @@ def render_site(
         site.pages.append(render_fiche(catalogue, fiche, root, body_secret=settings.body_secret))
     for facet in catalogue.taxonomy.facets:
         site.pages.append(render_facet(catalogue, facet))
-        site.pages.extend(render_term(catalogue, facet, term) for term in facet.terms)
-    site.pages.append(render_catalogue(catalogue))
+        for term in facet.terms:
+            site.pages.extend(render_term(catalogue, facet, term))
+    site.pages.extend(render_catalogue(catalogue))
     site.pages.append(render_home(catalogue, home_intro))
     if catalogue.glossary.entries:
         site.pages.append(render_glossary(catalogue))
+        site.pages.extend(render_meanings(catalogue))
     site.pages.append(render_search(catalogue))
-    site.pages.append(render_timeline(catalogue))
+    site.pages.extend(render_timeline(catalogue))
     site.pages.append(render_panorama(catalogue))
     site.pages.append(render_data_page(catalogue, settings.licence))
     site.texts[JSON_FILE] = fiches_json(catalogue, settings.base_url, settings.licence)
