@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -123,3 +126,26 @@ def test_related_fiches_and_the_fiche_itself_are_never_proposed() -> None:
     for fiche in fiches:
         assert fiche.slug not in chosen[fiche.slug]
     assert not set(chosen[fiches[0].slug]) & set(related[fiches[0].slug])
+
+
+def test_similar_fiches_are_the_same_in_every_process() -> None:
+    """Sets iterate in an order that changes with each process: the ranking must not."""
+    script = (
+        "import json, sys; sys.path[:0] = sys.argv[1:]\n"
+        "from test_speedups import _catalogue\n"
+        "from fichotheque.model import _similar\n"
+        "fiches, by_term = _catalogue(800, seed=11)\n"
+        "print(json.dumps(_similar(fiches, by_term, {}), sort_keys=True))"
+    )
+    tests = str(Path(__file__).parent)
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script, tests],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(outputs) == 1 and len(next(iter(outputs))) > 1000

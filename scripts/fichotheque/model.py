@@ -175,7 +175,11 @@ def _similar(
                     break
                 if other.slug not in excluded:
                     candidates[other.slug] = None
-        scores = {slug: sum(weights[term] for term in own & terms_of[slug]) for slug in candidates}
+        # fsum is exact, so the order a set gives (it changes with each process) never
+        # tips a tie one way or the other.
+        scores = {
+            slug: math.fsum(weights[term] for term in own & terms_of[slug]) for slug in candidates
+        }
         ranked = heapq.nsmallest(SIMILAR_COUNT, scores, key=lambda s: (-scores[s], s))
         result[fiche.slug] = tuple(ranked)
     return result
