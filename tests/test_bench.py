@@ -13,7 +13,8 @@ from conftest import REPO
 
 pytestmark = pytest.mark.browser
 FIGURES = (
-    "check_seconds", "cold_seconds", "material_seconds", "edit_seconds", "preview_seconds",
+    "check_seconds", "check_cold_seconds", "cold_seconds", "material_seconds", "edit_seconds",
+    "preview_seconds",
     "peak_bytes", "material_peak_bytes", "site_bytes", "largest_page_bytes",
     "fiche_page_view_bytes", "first_search_bytes",
 )  # fmt: skip
