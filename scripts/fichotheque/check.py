@@ -96,7 +96,7 @@ def _check(project: Project, today: dt.date, step: Step) -> CheckResult:
     step.total = len(files)
     problems += name_collisions(files)
     checked: list[Checked] = []
-    entries, fiches = _single_file_checks(project, context, paths, step)
+    entries, fiches = _single_file_checks(project, context, paths, files, step)
     for read_problems, item, fiche_problems in entries:
         problems += read_problems + fiche_problems
         if item is not None:
@@ -109,14 +109,13 @@ def _check(project: Project, today: dt.date, step: Step) -> CheckResult:
 
 
 def _single_file_checks(
-    project: Project, context: Context, paths: list[Path], step: Step
+    project: Project, context: Context, paths: list[Path], files: list[str], step: Step
 ) -> tuple[list[Entry], LazyFiches]:
     """What each fiche says on its own, in order, and the typed fiches.
 
     An unchanged file comes from the cache; its fiche stays pickled until it is read.
     """
     cache = CheckCache.open(project, dependencies(project, context))
-    files = [project.relative(path) for path in paths]
     digests = [digest_of(path) for path in paths]
     cached = [cache.get(f, d) for f, d in zip(files, digests, strict=True)]
     entries: list[Entry | None] = [hit[0] if hit is not None else None for hit in cached]

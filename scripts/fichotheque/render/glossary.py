@@ -47,6 +47,16 @@ def _has_own_page(catalogue: Catalogue, meaning: Meaning) -> bool:
     return len(catalogue.fiches_using(meaning)) > USERS_SHOWN + USERS_FOLDED
 
 
+def _meaning_label(meaning: Meaning) -> str:
+    """A meaning's expansion, its context and its definition, as HTML."""
+    text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
+    text += context_label(meaning.context)
+    if meaning.definition:
+        text += " — " if text else ""
+        text += f'<span class="glossaire-definition">{esc(meaning.definition)}</span>'
+    return text
+
+
 def meaning_text(
     page: str,
     catalogue: Catalogue,
@@ -59,11 +69,7 @@ def meaning_text(
 
     Past ``shown`` fiches, the rest are folded away, or linked at ``more_at``.
     """
-    text = f"<strong>{esc(meaning.expansion)}</strong>" if meaning.expansion else ""
-    text += context_label(meaning.context)
-    if meaning.definition:
-        text += " — " if text else ""
-        text += f'<span class="glossaire-definition">{esc(meaning.definition)}</span>'
+    text = _meaning_label(meaning)
     users = catalogue.fiches_using(meaning)
     if not users:
         return text
@@ -101,12 +107,8 @@ def render_meanings(catalogue: Catalogue) -> list[Page]:
             path = meaning_path(meaning)
             users = catalogue.fiches_using(meaning)
             title = f"{entry.term} : {meaning.expansion}" if meaning.expansion else entry.term
-            text = meaning.expansion and f"<strong>{esc(meaning.expansion)}</strong>"
-            text += context_label(meaning.context)
-            if meaning.definition:
-                text += (" — " if text else "") + esc(meaning.definition)
             intro = (
-                f"<h1><abbr>{esc(entry.term)}</abbr></h1>\n\n<p>{text}</p>\n\n"
+                f"<h1><abbr>{esc(entry.term)}</abbr></h1>\n\n<p>{_meaning_label(meaning)}</p>\n\n"
                 f"<p>Employé dans <strong>{count_fiches(len(users))}</strong> · "
                 f'<a href="{href(path, GLOSSARY)}#{esc(meaning.id)}">Retour au glossaire</a></p>'
             )
