@@ -13,12 +13,10 @@ import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import markupsafe
 import yaml
 
-from . import editor, publish
+from . import editor, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
 from .files import CopyError, copy_tree, published_files, read_text, write_text
@@ -40,13 +38,9 @@ from .render import (
 )
 from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
-from .setupschema import SHOWN_TEXTS
 from .siteconfig import ConfigError, write_site_config
 from .sitemap import split_sitemap
 from .sitesettings import read_settings
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
 
 SITE_MARKER = ".fichotheque-site"
 
@@ -317,8 +311,6 @@ class _Collect(logging.Handler):
 def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     """Run MkDocs in this process; its warnings are returned, its failures raised in French."""
     from mkdocs import exceptions
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     if not config_path.parent.joinpath("docs").is_dir():
         raise BuildError("le dossier des pages n'a pas pu être préparé.")
@@ -329,12 +321,11 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     logger.propagate = False
     try:
         try:
-            config = load_config(str(config_path))
+            config = mkdocsbuild.load(config_path)
         except exceptions.MkDocsException as error:
             details = "; ".join(handler.messages) or str(error)
             raise BuildError(f"mkdocs.yml n'est pas valable : {details}") from None
-        _escape_shown_texts(config)
-        build(config)
+        mkdocsbuild.build(config_path, config)
     except exceptions.MkDocsException as error:
         details = "; ".join(handler.messages) or str(error)
         raise BuildError(f"MkDocs a signalé un problème : {details}") from None
@@ -357,18 +348,6 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
     if not (site_dir / "index.html").is_file():
         raise BuildError("MkDocs n'a pas produit de page d'accueil.")
     return handler.messages
-
-
-def _escape_shown_texts(config: MkDocsConfig) -> None:
-    """Make the settings' texts that the theme prints as HTML show exactly as typed.
-
-    Material prints ``site_name`` and ``copyright`` unescaped in some places and with
-    ``| e`` in others; an escaped ``Markup`` value is right in both.
-    """
-    for key in SHOWN_TEXTS:
-        value = config.get(key)
-        if isinstance(value, str):
-            config[key] = markupsafe.escape(value)
 
 
 def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> None:

@@ -1,0 +1,153 @@
+"""MkDocs over several processes gives the site and the warnings of ``mkdocs build``."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bases import wide_base
+from fichotheque import mkdocsbuild
+from fichotheque.check import check_project
+from fichotheque.engine import stage_site
+
+BROKEN_ANCHORS = """# Guide des quartiers
+
+Voir [la section absente](#nulle-part) et [une fiche](fiches/genere-001.md#ailleurs).
+
+## Une section
+
+Texte.
+"""
+
+
+def _build(staging: Path, workers: int) -> list[str]:
+    """Build a staged project; the warnings MkDocs logged, in order."""
+    messages: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Keep(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config_path = staging / "mkdocs.yml"
+        mkdocsbuild.build(config_path, mkdocsbuild.load(config_path), workers=workers)
+    finally:
+        logger.removeHandler(handler)
+    return messages
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Shares even a small site, and counts the builds that were shared."""
+    calls: list[int] = []
+    original = mkdocsbuild._shared_build
+
+    def spy(config_path: Path, config: object, workers: int) -> None:
+        calls.append(workers)
+        original(config_path, config, workers)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mkdocsbuild, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(mkdocsbuild, "_shared_build", spy)
+    yield calls
+
+
+def test_a_shared_build_writes_the_same_site_and_the_same_warnings(
+    tmp_path: Path, shared: list[int]
+) -> None:
+    project = wide_base(tmp_path / "base", terms=160, fiches=60)
+    mkdocs_yml = project.mkdocs_path.read_text(encoding="utf-8")
+    project.mkdocs_path.write_text(mkdocs_yml + "validation:\n  anchors: warn\n", "utf-8")
+    (project.docs_dir / "guide-quartiers.md").write_text(BROKEN_ANCHORS, encoding="utf-8")
+    result = check_project(project)
+    one = tmp_path / "one"
+    one.mkdir()
+    stage_site(project, result, one)
+    two = tmp_path / "two"
+    shutil.copytree(one, two)
+
+    alone = _build(one, workers=1)
+    assert shared == []
+    together = _build(two, workers=3)
+    assert shared == [3]
+
+    assert sorted(together) == sorted(alone)
+    # The anchor missing from another page is found across processes.
+    assert any("genere-001" in m and "#ailleurs" in m for m in together), together
+    assert any("#nulle-part" in m for m in together), together
+    pages, built = _files(one / "site"), _files(two / "site")
+    assert sorted(built) == sorted(pages)
+    assert len([name for name in pages if name.endswith(".html")]) > 200
+    different = [name for name in pages if built[name] != pages[name]]
+    assert different == []
+
+
+def _plain_project(root: Path, pages: int) -> Path:
+    """A MkDocs project written by hand, the second largest page asking for no template."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    for index in range(pages):
+        (docs / f"page-{index:02d}.md").write_text(f"# Page {index}\n\nTexte.\n", "utf-8")
+    (docs / "grande.md").write_text("# Grande\n\n" + "Texte long. " * 400 + "\n", "utf-8")
+    (docs / "cassee.md").write_text(
+        "---\ntemplate: absent.html\n---\n# Cassée\n\n" + "Texte. " * 300 + "\n", "utf-8"
+    )
+    config = root / "mkdocs.yml"
+    config.write_text(
+        "site_name: Essai\ntheme:\n  name: material\nplugins:\n  - search:\n      enabled: false\n"
+        "nav:\n  - index.md\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_an_error_in_another_process_stops_the_build_as_in_mkdocs(
+    tmp_path: Path, shared: list[int]
+) -> None:
+    config = _plain_project(tmp_path / "one", pages=12)
+    with pytest.raises(Exception) as alone:
+        mkdocsbuild.build(config, mkdocsbuild.load(config), workers=1)
+    config = _plain_project(tmp_path / "two", pages=12)
+    with pytest.raises(Exception) as together:
+        mkdocsbuild.build(config, mkdocsbuild.load(config), workers=2)
+    assert shared == [2]
+    assert type(together.value) is type(alone.value)
+    assert "absent.html" in str(together.value)
+
+
+@pytest.mark.parametrize(
+    "addition",
+    [
+        "hooks:\n  - crochet.py\n",
+        "  - tags\n",
+        "  - search\n",
+    ],
+)
+def test_a_plugin_or_a_hook_keeps_mkdocs_own_build(tmp_path: Path, addition: str) -> None:
+    """What gathers data across pages must see every page in one process."""
+    config = _plain_project(tmp_path, pages=2)
+    (tmp_path / "crochet.py").write_text(
+        "def on_page_markdown(markdown, **kwargs):\n    return markdown\n"
+    )
+    text = config.read_text(encoding="utf-8")
+    if addition.startswith("hooks"):
+        text += addition
+    else:  # another plugin beside the disabled search, or the search turned on
+        text = text.replace(
+            "plugins:\n  - search:\n      enabled: false\n", "plugins:\n" + addition
+        )
+    config.write_text(text, encoding="utf-8")
+    assert mkdocsbuild.shareable(mkdocsbuild.load(tmp_path / "mkdocs.yml")) is False
+    config.write_text(_plain_project(tmp_path / "bare", 2).read_text(), encoding="utf-8")
+    assert mkdocsbuild.shareable(mkdocsbuild.load(tmp_path / "mkdocs.yml")) is True
