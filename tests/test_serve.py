@@ -62,3 +62,51 @@ def test_preview_shows_drafts_and_rebuilds_on_change(tmp_path: Path) -> None:
         if process.stdout is not None:
             process.stdout.close()
     assert not (project.root / "site").exists()  # the preview never touches site/
+
+
+def _line_with(process: subprocess.Popen[str], text: str, seconds: float = 120) -> str:
+    """The next line of the preview's output that contains ``text``."""
+    import select
+
+    assert process.stdout is not None
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 1)
+        if ready:
+            line = process.stdout.readline()
+            if text in line:
+                return line
+            assert line, f"the preview stopped before saying « {text} »"
+    raise AssertionError(f"the preview never said « {text} »")
+
+
+def test_after_an_edit_the_pages_come_first_and_the_search_follows(tmp_path: Path) -> None:
+    """The edited page shows before Pagefind runs; the search answers all along."""
+    project = _mini_project(tmp_path)
+    process = subprocess.Popen(
+        [str(EXECUTABLE), "serve", "--root", str(project.root), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+    )  # fmt: skip
+    try:
+        address = _line_with(process, "Aperçu sur ").split()[2]
+        entry = address + "pagefind/pagefind-entry.json"
+        before = fetch(entry)
+        assert '"languages"' in before
+        alpha = project.fiches_dir / "alpha.md"
+        alpha.write_text(
+            alpha.read_text(encoding="utf-8").replace("title: Alpha", "title: Alpha revue"),
+            encoding="utf-8",
+        )
+        assert "La recherche suit" in _line_with(process, "Aperçu à jour")
+        assert "Alpha revue" in fetch(address + "fiches/alpha/")
+        # The previous index still answers while the new one is written.
+        assert fetch(address + "pagefind/pagefind.js")
+        _line_with(process, "Recherche à jour")
+        after = fetch(entry)
+        assert '"languages"' in after and after != before
+        assert fetch(address + "pagefind/pagefind.js")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()

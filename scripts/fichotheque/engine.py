@@ -9,6 +9,8 @@ one atomic step (publish.py: the lock, the exchange, the cleanup after a kill).
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field, replace
@@ -69,11 +71,14 @@ def build_site(
     force: bool = False,
     include_drafts: bool = False,
     strict: bool = False,
+    search: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site of a checked project and publish it at ``target``.
 
     With ``strict``, a warning from MkDocs (a broken link in a page…) fails the build.
+    Without ``search``, the site keeps the search index already published at ``target``
+    (if any), for ``index_site`` to renew once the pages are shown: the preview does so.
     Each stage is timed in ``progress`` (and shown there on a terminal).
     """
     started = time.perf_counter()
@@ -105,8 +110,11 @@ def build_site(
         if settings.editor is not None:
             with progress.stage("Éditeur en ligne"):
                 _install_editor(result, staging / "site", settings)
-        with progress.stage("Index de recherche (Pagefind)"):
-            _run_pagefind(staging / "site")
+        if search:
+            with progress.stage("Index de recherche (Pagefind)"):
+                _run_pagefind(staging / "site")
+        else:
+            _keep_index(target, staging / "site")
         if strict and warnings:
             raise BuildError(
                 "MkDocs a signalé des avertissements, bloquants avec --strict : "
@@ -362,11 +370,47 @@ def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> 
         raise BuildError(str(error)) from None
 
 
-def _run_pagefind(site_dir: Path) -> None:
+INDEX_DIR = "pagefind"
+_NEW_INDEX, _OLD_INDEX = ".pagefind-nouveau", ".pagefind-ancien"
+
+
+def index_site(site_dir: Path) -> None:
+    """Renew the search index of a published site, the pages staying as they are.
+
+    The new index is written beside the old one, which it replaces by two renames.
+    """
+    new, old = site_dir / _NEW_INDEX, site_dir / _OLD_INDEX
+    for leftover in (new, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    _run_pagefind(site_dir, new)
+    if (site_dir / INDEX_DIR).exists():
+        (site_dir / INDEX_DIR).rename(old)
+    new.rename(site_dir / INDEX_DIR)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_index(published: Path, site_dir: Path) -> None:
+    """Give a site built without search the index published before it, if there is one.
+
+    Pagefind never rewrites a file of its index, so links to the old files are enough.
+    """
+    index = published / INDEX_DIR
+    if not index.is_dir():
+        return
+    try:
+        shutil.copytree(index, site_dir / INDEX_DIR, copy_function=os.link)
+    except OSError:  # another filesystem, or no hard links
+        shutil.rmtree(site_dir / INDEX_DIR, ignore_errors=True)
+        shutil.copytree(index, site_dir / INDEX_DIR)
+
+
+def _run_pagefind(site_dir: Path, output: Path | None = None) -> None:
     """Index the fiches of a built site with Pagefind (the binary ships in pagefind-bin)."""
     from pagefind_bin import get_executable
 
+    output = output or site_dir / INDEX_DIR
     command = [str(get_executable()), "--site", str(site_dir), "--quiet"]
+    command += ["--output-path", str(output)]
     command += ["--exclude-selectors", ", ".join(NOT_INDEXED)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
@@ -374,7 +418,7 @@ def _run_pagefind(site_dir: Path) -> None:
         raise BuildError(
             f"l'index de recherche (Pagefind) n'a pas pu être construit ({error})."
         ) from None
-    if result.returncode != 0 or not (site_dir / "pagefind" / "pagefind.js").is_file():
+    if result.returncode != 0 or not (output / "pagefind.js").is_file():
         details = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["sans message"]
         raise BuildError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 

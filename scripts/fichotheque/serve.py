@@ -1,7 +1,9 @@
 """``fichotheque serve``: a local preview, drafts included, rebuilt when a source changes.
 
 The preview is built by the same path as the public site, into a temporary folder, and
-published there atomically: the server never shows half a build. A change that breaks
+published there atomically: the server never shows half a build. After an edit, the pages
+are published before the search index, which follows once Pagefind has run again (it has
+no incremental mode); meanwhile the search answers from the previous index. A change that breaks
 the check leaves the last good preview in place and prints the problems.
 """
 
@@ -17,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .check import check_project
-from .engine import BuildError, build_site
+from .engine import BuildError, build_site, index_site
 from .problems import format_report, is_failure, summary
 from .project import Project
 
@@ -40,8 +42,13 @@ def snapshot(project: Project) -> dict[str, tuple[int, int]]:
     return state
 
 
-def rebuild(project: Project, target: Path, say: Callable[[str], None]) -> bool:
-    """Check and build the preview; on a problem, say why and keep the previous one."""
+def rebuild(
+    project: Project, target: Path, say: Callable[[str], None], *, search: bool = True
+) -> bool:
+    """Check and build the preview; on a problem, say why and keep the previous one.
+
+    Without ``search``, the preview keeps its search index until ``reindex``.
+    """
     result = check_project(project)
     for line in format_report(result.problems):
         say(line)
@@ -49,14 +56,26 @@ def rebuild(project: Project, target: Path, say: Callable[[str], None]) -> bool:
         say(f"{summary(result.problems)} L'aperçu précédent reste affiché.")
         return False
     try:
-        report = build_site(project, result, target, include_drafts=True, force=True)
+        report = build_site(project, result, target, include_drafts=True, force=True, search=search)
     except BuildError as error:
         say(f"La construction a échoué : {error} L'aperçu précédent reste affiché.")
         return False
     drafts = sum(fiche.is_draft for fiche in result.fiches)
+    later = "" if search else " La recherche suit dans un instant."
     say(f"Aperçu à jour : {report.fiche_count} fiche(s) dont {drafts} brouillon(s), "
-        f"en {report.seconds:.1f} s.")  # fmt: skip
+        f"en {report.seconds:.1f} s.{later}")  # fmt: skip
     return True
+
+
+def reindex(target: Path, say: Callable[[str], None]) -> None:
+    """Renew the preview's search index, once its pages show the last edit."""
+    started = time.perf_counter()
+    try:
+        index_site(target)
+    except BuildError as error:
+        say(f"L'index de recherche n'a pas pu être mis à jour : {error}")
+        return
+    say(f"Recherche à jour, en {time.perf_counter() - started:.1f} s.")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -96,6 +115,7 @@ def serve(project: Project, host: str, port: int) -> int:
         say(f"Aperçu sur {address} (brouillons compris). Ctrl+C pour arrêter.")
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
+        stale_index = False  # the pages show an edit that the search does not know yet
         try:
             while True:
                 time.sleep(POLL_SECONDS)
@@ -103,7 +123,11 @@ def serve(project: Project, host: str, port: int) -> int:
                 if current != state:
                     state = current
                     say("Changement détecté, reconstruction…")
-                    rebuild(project, target, say)
+                    # Pagefind has no incremental mode: the pages are shown first.
+                    stale_index |= rebuild(project, target, say, search=False)
+                elif stale_index:  # once the sources are quiet
+                    reindex(target, say)
+                    stale_index = False
         except KeyboardInterrupt:
             say("Aperçu arrêté.")
         finally:
