@@ -40,6 +40,7 @@ from .render import (
 )
 from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
+from .routes import INDEX_DIR
 from .siteconfig import ConfigError, write_site_config
 from .sitemap import split_sitemap
 from .sitesettings import read_settings
@@ -370,14 +371,14 @@ def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> 
         raise BuildError(str(error)) from None
 
 
-INDEX_DIR = "pagefind"
 _NEW_INDEX, _OLD_INDEX = ".pagefind-nouveau", ".pagefind-ancien"
 
 
 def index_site(site_dir: Path) -> None:
     """Renew the search index of a published site, the pages staying as they are.
 
-    The new index is written beside the old one, which it replaces by two renames.
+    The new index is written beside the old one, which it replaces by two renames. It
+    takes no lock: the preview calls it between its own builds of a folder of its own.
     """
     new, old = site_dir / _NEW_INDEX, site_dir / _OLD_INDEX
     for leftover in (new, old):

@@ -22,6 +22,7 @@ CONFIGURATION = "reference-de-la-configuration.md"
 COMMANDS = "commandes.md"
 EDITOR_PAGE = "editeur-en-ligne.md"
 EDITOR_DIR = "admin"  # the browser editor, written after the engine (editor.py)
+INDEX_DIR = "pagefind"  # the search index, written by Pagefind after the engine
 JSON_FILE = "donnees/fiches.json"
 CSV_FILE = "donnees/fiches.csv"
 FEED_FILE = "flux.xml"
@@ -58,7 +59,7 @@ DATA_FILES = tuple(route.path for route in FIXED_ROUTES if not route.path.endswi
 # Folders the engine writes beside the pages: the theme's files and the search index.
 ENGINE_ROUTES = (
     Route("assets/", "les styles et les scripts du thème"),
-    Route("pagefind/", "l'index de recherche (Pagefind)"),
+    Route(f"{INDEX_DIR}/", "l'index de recherche (Pagefind)"),
     Route(f"{EDITOR_DIR}/", "l'éditeur en ligne"),
 )
 
