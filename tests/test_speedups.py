@@ -149,3 +149,28 @@ def test_similar_fiches_are_the_same_in_every_process() -> None:
         for seed in (1, 2, 3)
     }
     assert len(outputs) == 1 and len(next(iter(outputs))) > 1000
+
+
+def test_relative_links_are_those_of_posixpath_relpath() -> None:
+    """Links are computed from the strings alone; relpath, which reads the disk, is the oracle."""
+    from fichotheque.render.html import _relative
+
+    rng = random.Random(7)
+    parts = ["fiches", "themes", "a", "b", "ab", "ressources", "index", "."]
+    paths = [".", *("/".join(rng.choices(parts, k=rng.randint(1, 4))) for _ in range(300))]
+    for target in paths:
+        for origin in rng.sample(paths, 20):
+            assert _relative(target, origin) == os.path.relpath(target, origin), (target, origin)
+
+
+def test_the_glossary_users_of_a_meaning_are_the_fiches_that_use_it() -> None:
+    from fichotheque.model import build_catalogue
+
+    project = Project(Path(__file__).resolve().parent.parent)
+    result = check_project(project)
+    catalogue = build_catalogue(result.fiches, result.taxonomy, result.glossary)
+    meanings = {m for used in catalogue.acronyms.values() for m in used}
+    assert meanings, "the example fiches use the glossary"
+    for meaning in meanings:
+        expected = [f for f in catalogue.fiches if meaning in catalogue.acronyms[f.slug]]
+        assert catalogue.fiches_using(meaning) == expected

@@ -8,6 +8,7 @@ once here, with indexes, so that rendering stays linear in the number of fiches.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -81,7 +82,15 @@ class Catalogue:
 
     def fiches_using(self, meaning: Meaning) -> list[Fiche]:
         """The fiches whose text uses this glossary meaning, newest first."""
-        return [f for f in self.fiches if meaning in self.acronyms.get(f.slug, ())]
+        return self._users.get(meaning, [])
+
+    @functools.cached_property
+    def _users(self) -> dict[Meaning, list[Fiche]]:
+        users: dict[Meaning, list[Fiche]] = defaultdict(list)
+        for fiche in self.fiches:
+            for meaning in dict.fromkeys(self.acronyms.get(fiche.slug, ())):
+                users[meaning].append(fiche)
+        return users
 
     def year_span(self) -> tuple[int, int] | None:
         """The first and last year any fiche covers."""

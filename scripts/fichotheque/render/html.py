@@ -17,6 +17,8 @@ from ..routes import facet_page, fiche_page, term_page
 from ..taxonomy import Facet, Term
 from ..text import one_line
 
+# libyaml's dumper when PyYAML has it (the same YAML, many times faster).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 TERMS_FIRST = 8  # per facet, the most used terms shown before « Voir les N autres »
 
 
@@ -49,10 +51,20 @@ def href(from_path: str, to_path: str) -> str:
     """A relative link from one page to a page or a file, as an escaped attribute value."""
     origin = url_of(from_path).rstrip("/") or "."
     target = url_of(to_path)
-    relative = posixpath.relpath(target.rstrip("/") or ".", origin)
+    relative = _relative(target.rstrip("/") or ".", origin)
     if target.endswith("/") or not target:
         relative = "./" if relative == "." else relative + "/"
     return html.escape(quote(relative), quote=True)
+
+
+def _relative(target: str, origin: str) -> str:
+    """``posixpath.relpath`` for two paths under the same root, without reading the disk."""
+    to = [part for part in posixpath.normpath(target).split("/") if part != "."]
+    start = [part for part in posixpath.normpath(origin).split("/") if part != "."]
+    common = 0
+    while common < min(len(to), len(start)) and to[common] == start[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
 def esc(text: str) -> str:
@@ -80,7 +92,7 @@ class Page:
             meta["recherche"] = True
         if self.hide:
             meta["hide"] = list(self.hide)
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10**9)
+        front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=10**9)
         return f"---\n{front}---\n\n{self.body.rstrip()}\n"
 
 
