@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from casefiles import CASES
 from conftest import BASE, REPO
+from fichotheque.buildcache import FOLDER, RECORD
 from fichotheque.check import check_project
 from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site, stage_site
 from fichotheque.project import Project
@@ -306,7 +307,10 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None
     after = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [WORK_DIR]
-    assert sorted(p.name for p in (tmp_path / WORK_DIR).iterdir()) == [".gitignore", "lock"]
+    work = tmp_path / WORK_DIR
+    assert sorted(p.name for p in work.iterdir()) == sorted([".gitignore", "lock", FOLDER])
+    # What the failed build left in the cache has no record: the next build starts over.
+    assert not (work / FOLDER / RECORD).exists()
 
 
 def test_build_replaces_its_own_site_but_not_a_foreign_folder(tmp_path: Path) -> None:

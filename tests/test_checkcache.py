@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fichotheque import checkcache
+from fichotheque import checkcache, fingerprint
 from fichotheque.check import check_project
 from fichotheque.problems import format_json
 from fichotheque.project import Project
@@ -141,8 +141,8 @@ def test_what_a_fiche_check_reads_besides_the_fiche_invalidates_every_fiche(
         _new_library(monkeypatch)(example)
     elif change == "the package's code":
         copy = tmp_path / "package"
-        shutil.copytree(checkcache.PACKAGE, copy)
-        monkeypatch.setattr(checkcache, "PACKAGE", copy)
+        shutil.copytree(fingerprint.PACKAGE, copy)
+        monkeypatch.setattr(fingerprint, "PACKAGE", copy)
         _problems(example)  # the copy is the same code: nothing to read again
         assert counted == []
         with (copy / "validate.py").open("a", encoding="utf-8") as code:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
 
 from bases import wide_base
 from fichotheque import mkdocsbuild
@@ -37,7 +38,10 @@ def _build(staging: Path, workers: int) -> list[str]:
     logger.addHandler(handler)
     try:
         config_path = staging / "mkdocs.yml"
-        mkdocsbuild.build(config_path, mkdocsbuild.load(config_path), workers=workers)
+        if workers == 1:  # MkDocs' own build, the reference
+            mkdocs_build(mkdocsbuild.load(config_path))
+        else:
+            mkdocsbuild.build(config_path, mkdocsbuild.load(config_path), workers=workers)
     finally:
         logger.removeHandler(handler)
     return messages
@@ -51,14 +55,14 @@ def _files(site: Path) -> dict[str, bytes]:
 def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Shares even a small site, and counts the builds that were shared."""
     calls: list[int] = []
-    original = mkdocsbuild._shared_build
+    original = mkdocsbuild._in_shares
 
-    def spy(config_path: Path, config: object, workers: int) -> None:
+    def spy(config_path: Path, config: object, workers: int, frame: str) -> object:
         calls.append(workers)
-        original(config_path, config, workers)  # type: ignore[arg-type]
+        return original(config_path, config, workers, frame)  # type: ignore[arg-type]
 
     monkeypatch.setattr(mkdocsbuild, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(mkdocsbuild, "_shared_build", spy)
+    monkeypatch.setattr(mkdocsbuild, "_in_shares", spy)
     yield calls
 
 
@@ -117,7 +121,7 @@ def test_an_error_in_another_process_stops_the_build_as_in_mkdocs(
 ) -> None:
     config = _plain_project(tmp_path / "one", pages=12)
     with pytest.raises(Exception) as alone:
-        mkdocsbuild.build(config, mkdocsbuild.load(config), workers=1)
+        mkdocs_build(mkdocsbuild.load(config))
     config = _plain_project(tmp_path / "two", pages=12)
     with pytest.raises(Exception) as together:
         mkdocsbuild.build(config, mkdocsbuild.load(config), workers=2)

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import multiprocessing
 import os
 import pickle
 import stat
-import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -31,11 +29,11 @@ from typing import overload
 from .fiches import Fiche, read_fiche
 from .fields import Context
 from .files import cache_dir, write_text
+from .fingerprint import code_digest
 from .problems import Problem
 from .project import Project
 from .validate import Checked, validate_fiche
 
-PACKAGE = Path(__file__).parent
 LIBRARIES = ("pyyaml", "nh3", "markdown", "python-slugify")
 PARALLEL_FROM = 300  # fewer fiches than this are checked in this process
 CHUNK = 32
@@ -84,14 +82,8 @@ def check_file(path: Path, file: str, context: Context) -> Entry:
 
 def dependencies(project: Project, context: Context) -> str:
     """A digest of everything a single-fiche check reads besides the fiche itself."""
-    digest = hashlib.sha256(f"{FORMAT}\n{sys.version}\n{project.root.resolve()}\n".encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}\n".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=absent\n".encode())
-    for source in sorted(PACKAGE.rglob("*.py")):
-        digest.update(source.relative_to(PACKAGE).as_posix().encode() + source.read_bytes())
+    digest = code_digest(LIBRARIES)
+    digest.update(f"{FORMAT}\n{project.root.resolve()}\n".encode())
     for path in (project.taxonomy_path, project.glossary_path, project.mkdocs_path):
         digest.update(_bytes(path) or b"\0absent")
     digest.update(context.today.isoformat().encode())

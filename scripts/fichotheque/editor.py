@@ -279,7 +279,21 @@ def _self_hosted(files: dict[str, bytes], package: Package) -> None:
 
 
 def _members(data: bytes, package: Package) -> dict[str, bytes]:
-    """The files of the tarball's dist/ that the page needs, by their path there."""
+    """The files of the tarball's dist/ that the page needs, by their path there.
+
+    Kept for the next build of this process (the preview's), by the tarball's digest.
+    """
+    key = (package.name, hashlib.sha256(data).hexdigest())
+    if key not in _EXTRACTED:
+        _EXTRACTED.clear()
+        _EXTRACTED[key] = _extract(data, package)
+    return dict(_EXTRACTED[key])
+
+
+_EXTRACTED: dict[tuple[str, str], dict[str, bytes]] = {}
+
+
+def _extract(data: bytes, package: Package) -> dict[str, bytes]:
     found = {}
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         for member in archive:
@@ -323,20 +337,19 @@ def install(
             "la version déclarée dans editor.py ne convient pas."
         )
     admin = site_dir / EDITOR_DIR
-    admin.mkdir(parents=True, exist_ok=True)
+    # Files are replaced, never written into: the site may share them with a published copy.
     for name, data in files.items():
-        (admin / name).parent.mkdir(parents=True, exist_ok=True)
-        (admin / name).write_bytes(data)
+        write_text(admin / name, data)
     for name, text in ours.items():
         if name in package.scripts:
-            (admin / name).write_text(text, encoding="utf-8")
-    (admin / CONFIG_FILE).write_text(config_text(config), encoding="utf-8")
-    (admin / "index.html").write_text(page(package, editor, site_name), encoding="utf-8")
+            write_text(admin / name, text)
+    write_text(admin / CONFIG_FILE, config_text(config))
+    write_text(admin / "index.html", page(package, editor, site_name))
     headers = site_dir / HEADERS_FILE
     if headers.is_file():  # the site-wide policy would stop the editor: /admin/ has its own
         rule = (
             f"\n/{EDITOR_DIR}/*\n  ! Content-Security-Policy\n"
             f"  Content-Security-Policy: {policy(package, editor)}; {HEADER_ONLY}\n"
         )
-        headers.write_text(headers.read_text("utf-8") + rule, encoding="utf-8")
+        write_text(headers, headers.read_text("utf-8") + rule)
     return admin

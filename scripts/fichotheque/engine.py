@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from . import editor, mkdocsbuild, publish
+from . import buildcache, editor, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
 from .files import CopyError, copy_tree, published_files, read_text, write_text
@@ -91,9 +91,14 @@ def build_site(
     except publish.PublishError as error:
         raise BuildError(str(error)) from None
     staging = work.staging
+    cache = work.folder / buildcache.FOLDER
     try:
-        settings = replace(_settings(project), body_secret=new_secret())
-        config, fiche_count = stage_site(
+        settings = _settings(project)
+        kept = buildcache.take(cache)
+        if kept is None or not kept.matches(kept.secret, settings.allowed_hosts):
+            kept = buildcache.Kept(new_secret(), settings.allowed_hosts)
+        settings = replace(settings, body_secret=kept.secret)
+        _config, fiche_count = stage_site(
             project,
             result,
             staging,
@@ -101,13 +106,24 @@ def build_site(
             settings=settings,
             progress=progress,
         )
+        buildcache.mirror(staging, cache)
+        built = cache / buildcache.SITE
         with progress.stage("Conversion des pages (MkDocs)"):
-            warnings = _run_mkdocs(config, staging / "site")
-            split_sitemap(staging / "site", settings.base_url)
+            warnings, outcome = _run_mkdocs(cache / "mkdocs.yml", built, kept.mkdocs)
+            split_sitemap(built, settings.base_url)
         with progress.stage("Sécurisation des pages") as step:
-            step.total = harden_site(
-                staging / "site", settings.body_secret, Policy(settings.allowed_hosts)
+            written = outcome.written
+            kept.hashes = harden_site(
+                built,
+                settings.body_secret,
+                Policy(settings.allowed_hosts),
+                pages=written,
+                hashes=kept.hashes,
             )
+            step.total = len(kept.hashes) if written is None else len(written)
+        kept.mkdocs = outcome.record
+        buildcache.keep(cache, kept)
+        buildcache.link_copy(built, staging / "site")
         if settings.editor is not None:
             with progress.stage("Éditeur en ligne"):
                 _install_editor(result, staging / "site", settings)
@@ -317,8 +333,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
-    """Run MkDocs in this process; its warnings are returned, its failures raised in French."""
+def _run_mkdocs(
+    config_path: Path, site_dir: Path, previous: mkdocsbuild.Record | None = None
+) -> tuple[list[str], mkdocsbuild.Outcome]:
+    """Run MkDocs from this process; its warnings and outcome are returned, its failures
+    raised in French. With the ``previous`` record of ``site_dir``, only what changed is
+    converted again."""
     from mkdocs import exceptions
 
     if not config_path.parent.joinpath("docs").is_dir():
@@ -334,7 +354,7 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
         except exceptions.MkDocsException as error:
             details = "; ".join(handler.messages) or str(error)
             raise BuildError(f"mkdocs.yml n'est pas valable : {details}") from None
-        mkdocsbuild.build(config_path, config)
+        outcome = mkdocsbuild.build(config_path, config, previous=previous)
     except exceptions.MkDocsException as error:
         details = "; ".join(handler.messages) or str(error)
         raise BuildError(f"MkDocs a signalé un problème : {details}") from None
@@ -356,7 +376,7 @@ def _run_mkdocs(config_path: Path, site_dir: Path) -> list[str]:
         logger.propagate = propagate
     if not (site_dir / "index.html").is_file():
         raise BuildError("MkDocs n'a pas produit de page d'accueil.")
-    return handler.messages
+    return handler.messages, outcome
 
 
 def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import write_text
 from .htmlpolicy import body_markers, sanitise
 
 _ARTICLE = re.compile(r"<article\b[^>]*>")
@@ -131,21 +132,37 @@ def headers_file(policy: Policy, hashes: Iterable[str]) -> str:
     )
 
 
-def harden_site(site_dir: Path, secret: str, policy: Policy) -> int:
+def harden_site(
+    site_dir: Path,
+    secret: str,
+    policy: Policy,
+    *,
+    pages: Iterable[str] | None = None,
+    hashes: dict[str, list[str]] | None = None,
+) -> dict[str, list[str]]:
     """Sanitise the fiche bodies, add the CSP to every HTML page, write ``_headers``.
 
-    Returns the number of pages read.
+    With ``pages`` (paths relative to ``site_dir``), only those are read, the others
+    being as ``hashes`` (each page's inline script hashes) says a previous run left them.
+    Returns every page's hashes. A page is replaced, never written into: the site may
+    share its files with a published copy (hard links).
     """
-    every_hash: set[str] = set()
-    pages = 0
-    for path in sorted(site_dir.rglob("*.html")):
+    if pages is None:
+        found = {}
+        names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    else:
+        found = {
+            name: value for name, value in (hashes or {}).items() if (site_dir / name).is_file()
+        }
+        names = [name for name in pages if name.endswith(".html")]
+    for name in names:
+        path = site_dir / name
         if path.is_symlink() or not path.is_file():
             continue
-        pages += 1
         text = path.read_text(encoding="utf-8")
-        hardened, hashes = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
-        every_hash.update(hashes)
+        hardened, found[name] = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
         if hardened != text:
-            path.write_text(hardened, encoding="utf-8")
-    (site_dir / HEADERS_FILE).write_text(headers_file(policy, every_hash), encoding="utf-8")
-    return pages
+            write_text(path, hardened)
+    every_hash = {h for page_hashes in found.values() for h in page_hashes}
+    write_text(site_dir / HEADERS_FILE, headers_file(policy, every_hash))
+    return found

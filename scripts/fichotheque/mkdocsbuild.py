@@ -16,27 +16,35 @@ build it alike.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import jinja2
 import markupsafe
 
+from .files import cache_dir
+from .fingerprint import code_digest
 from .setupschema import SHOWN_TEXTS
 from .siteconfig import SEARCH_PLUGINS
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import File
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
 
 # Below this many Markdown pages, starting processes costs more than it saves.
 PARALLEL_FROM = 200
 MAX_WORKERS = 4
+# What converts and renders the pages, besides the package's own code.
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pygments")
 _LOGGER = "mkdocs"
 
 
@@ -49,20 +57,36 @@ def load(config_path: Path) -> MkDocsConfig:
     return config
 
 
-def build(config_path: Path, config: MkDocsConfig, *, workers: int | None = None) -> None:
+def build(
+    config_path: Path,
+    config: MkDocsConfig,
+    *,
+    workers: int | None = None,
+    previous: Record | None = None,
+) -> Outcome:
     """Build the site of ``config`` (loaded from ``config_path``), over several cores if worth it.
 
-    Warnings and errors are logged on MkDocs' logger, as ``mkdocs build`` logs them; an
+    With the ``previous`` record of a build into the same ``site_dir``, only the pages
+    whose source changed are converted again, unless something every page shows changed
+    too (see ``Record``). Warnings and errors are logged on MkDocs' logger, as
+    ``mkdocs build`` logs them (a page not converted again says again what it said); an
     error is raised as MkDocs raises it.
     """
     from mkdocs.commands.build import build as mkdocs_build
 
+    if not shareable(config):
+        mkdocs_build(config)
+        return Outcome(None, None)
+    frame = _frame(config_path, config)
+    if previous is not None and previous.frame == frame and Path(config.site_dir).is_dir():
+        outcome = _shared_build(config_path, config, 1, frame, previous)
+        if outcome is not None:
+            return outcome
     workers = workers or min(_cores(), MAX_WORKERS)
     pages = sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
-    if workers < 2 or pages < PARALLEL_FROM or not shareable(config):
-        mkdocs_build(config)
-        return
-    _shared_build(config_path, config, workers)
+    outcome = _shared_build(config_path, config, workers if pages >= PARALLEL_FROM else 1, frame)
+    assert outcome is not None
+    return outcome
 
 
 def shareable(config: MkDocsConfig) -> bool:
@@ -82,17 +106,106 @@ def _cores() -> int:
 
 
 @dataclass
-class _Report:
-    """What one share found: its log, and the anchors of the pages it converted."""
+class PageRecord:
+    """What converting one page gave besides its HTML: its source's digest, its log, its anchors."""
 
+    digest: str
     log: list[tuple[int, str]] = field(default_factory=list)
-    anchors: dict[str, set[str]] = field(default_factory=dict)
-    # (page, linked page, anchor, link as written), for each link to an anchor
-    links: list[tuple[str, str, str, str]] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+    # (linked page, anchor, link as written), for each link to an anchor
+    links: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    """What a build saw, enough for the next one to convert only the pages that changed.
+
+    ``frame`` digests what every page shows besides its own source: the settings, the
+    theme and its overrides, the code and versions of the libraries that convert and
+    render, the names of the files of docs/. When it changes, or the titles of the
+    navigation's pages do, every page is converted again. The other files of docs/ are
+    copied again when their digest changed.
+    """
+
+    frame: str
+    titles: list[tuple[str, str]]  # (page, title), for each page of the navigation
+    pages: dict[str, PageRecord]
+    files: dict[str, str] = field(default_factory=dict)  # the other files of docs/: digests
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        pages = {
+            uri: PageRecord(
+                page["digest"],
+                [(int(level), str(text)) for level, text in page["log"]],
+                list(page["anchors"]),
+                [(a, b, c) for a, b, c in page["links"]],
+            )
+            for uri, page in data["pages"].items()
+        }
+        titles = [(str(uri), str(title)) for uri, title in data["titles"]]
+        files = {str(uri): str(digest) for uri, digest in data["files"].items()}
+        return cls(str(data["frame"]), titles, pages, files)
+
+
+@dataclass
+class Outcome:
+    """What a build did: its record (None after MkDocs' own build) and the files it wrote.
+
+    ``written`` lists paths relative to ``site_dir``; None means the whole site is new.
+    """
+
+    record: Record | None
+    written: list[str] | None
+
+
+@dataclass
+class _Report:
+    """What one share found: the frame's titles, its pages' records, an error."""
+
+    titles: list[tuple[str, str]] = field(default_factory=list)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
     error: BaseException | None = None
 
 
-def _shared_build(config_path: Path, config: MkDocsConfig, workers: int) -> None:
+def _frame(config_path: Path, config: MkDocsConfig) -> str:
+    """What every page shows besides its source, as a digest (the titles are added later)."""
+    digest = code_digest(LIBRARIES)  # the themes' own files come with their versions
+    digest.update(config_path.read_bytes())
+    custom = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+    for folder in [*custom, Path(config.docs_dir)]:
+        digest.update(f"\0{folder}\0".encode())
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file():
+                continue
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            if folder != Path(config.docs_dir):  # those of docs/ have their own digests
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _say_again(log: list[tuple[int, str]]) -> None:
+    logger = logging.getLogger(_LOGGER)
+    for level, message in log:
+        logger.log(level, message)
+
+
+def _shared_build(
+    config_path: Path,
+    config: MkDocsConfig,
+    workers: int,
+    frame: str,
+    previous: Record | None = None,
+) -> Outcome | None:
+    """The build, in ``workers`` shares; with ``previous``, of the pages changed since.
+
+    None when the build from ``previous`` finds it must start over.
+    """
     from mkdocs import utils
     from mkdocs.exceptions import Abort, BuildError
 
@@ -101,27 +214,21 @@ def _shared_build(config_path: Path, config: MkDocsConfig, workers: int) -> None
     counter.setLevel(logging.WARNING)
     if config.strict:
         logger.addHandler(counter)
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     try:
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        utils.clean_directory(config.site_dir)  # before any share writes
-        with ProcessPoolExecutor(
-            workers - 1, mp_context=multiprocessing.get_context(method)
-        ) as pool:
-            others: list[Future[_Report]] = [
-                pool.submit(_share_in_worker, str(config_path), share, workers)
-                for share in range(1, workers)
-            ]
-            reports = [_build_share(config, 0, workers)]
-            for future in others:
-                report = future.result()
-                for level, message in report.log:
-                    logger.log(level, message)
-                if report.error is not None:
-                    raise report.error
-                reports.append(report)
-        _check_anchors(config, reports)
+        if previous is not None:
+            first = _build_share(config, 0, 1, frame, previous)
+            if first is None:
+                return None
+            for uri, page in previous.pages.items():
+                if uri not in first.pages:
+                    _say_again(page.log)
+            pages = {**previous.pages, **first.pages}
+        else:
+            utils.clean_directory(config.site_dir)  # before any share writes
+            first, pages = _in_shares(config_path, config, workers, frame)
+        _check_anchors(config, pages)
         config.plugins.on_post_build(config=config)
         if counts := counter.get_counts():
             found = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
@@ -134,36 +241,74 @@ def _shared_build(config_path: Path, config: MkDocsConfig, workers: int) -> None
         raise
     finally:
         logger.removeHandler(counter)
+    record = Record(frame, first.titles, pages, first.files)
+    return Outcome(record, first.written if previous else None)
+
+
+def _in_shares(
+    config_path: Path, config: MkDocsConfig, workers: int, frame: str
+) -> tuple[_Report, dict[str, PageRecord]]:
+    """Every page, in ``workers`` shares: this process's report, and every page's record."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    with contextlib.ExitStack() as stack:
+        others: list[Future[_Report]] = []
+        if workers > 1:
+            pool = stack.enter_context(
+                ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method))
+            )
+            others = [
+                pool.submit(_share_in_worker, str(config_path), share, workers, frame)
+                for share in range(1, workers)
+            ]
+        first = _build_share(config, 0, workers, frame)
+        assert first is not None
+        pages = dict(first.pages)
+        for future in others:
+            report = future.result()
+            for page in report.pages.values():
+                _say_again(page.log)
+            if report.error is not None:
+                raise report.error
+            pages.update(report.pages)
+    return first, pages
 
 
 class _Keep(logging.Handler):
+    """Keeps what is logged while a page is converted, in that page's record."""
+
     def __init__(self, report: _Report) -> None:
         super().__init__(logging.WARNING)
         self.report = report
+        self.page: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.report.log.append((record.levelno, record.getMessage()))
+        if self.page is not None:
+            self.report.pages[self.page].log.append((record.levelno, record.getMessage()))
 
 
-def _share_in_worker(config_path: str, share: int, workers: int) -> _Report:
+def _share_in_worker(config_path: str, share: int, workers: int, frame: str) -> _Report:
     """In a worker process: one share of the build, its log and error brought back."""
-    report = _Report()
     logger = logging.getLogger(_LOGGER)
-    logger.propagate = False
+    logger.propagate = False  # what it logs is said again by the first process
     try:
         config = load(Path(config_path))  # what it says, the first process said already
-        logger.addHandler(_Keep(report))
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        found = _build_share(config, share, workers)
-        report.anchors, report.links = found.anchors, found.links
+        found = _build_share(config, share, workers, frame)
+        assert found is not None
+        return found
     except BaseException as error:  # brought back to the first process, which raises it
-        report.error = error
-    return report
+        return _Report(error=error)
 
 
-def _build_share(config: MkDocsConfig, share: int, workers: int) -> _Report:
-    """MkDocs' build, from the files to the written pages, for the pages of ``share``."""
+def _build_share(
+    config: MkDocsConfig, share: int, workers: int, frame: str, previous: Record | None = None
+) -> _Report | None:
+    """MkDocs' build, from the files to the written pages, for the pages of ``share``.
+
+    With ``previous``, the share is every page whose source changed since then; None if
+    the navigation's titles changed too, and every page must be converted again.
+    """
     from mkdocs.commands.build import (
         _build_extra_template,
         _build_page,
@@ -177,6 +322,8 @@ def _build_share(config: MkDocsConfig, share: int, workers: int) -> _Report:
     inclusion = InclusionLevel.is_included
     files = get_files(config)
     env = config.theme.get_env()
+    # Compiled templates are reused while their source is the same (Jinja checks it).
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_bytecode_dir()))
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -187,37 +334,114 @@ def _build_share(config: MkDocsConfig, share: int, workers: int) -> _Report:
         if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
             Page(None, file, config)
     in_nav = {page.file.src_uri for page in nav.pages}
-    owners = _owners(documents, in_nav, workers)
-    mine = [file for file in documents if owners[file.src_uri] == share]
-    for file in documents:
-        assert file.page is not None
-        if owners[file.src_uri] == share:
-            _populate_page(file.page, config, files)
-        elif file.src_uri in in_nav:  # for its title; its owner reports what it says
-            logging.disable(logging.CRITICAL)
-            try:
-                _populate_page(file.page, config, files)
-            finally:
-                logging.disable(logging.NOTSET)
-    env = config.plugins.on_env(env, config=config, files=files)
-    if share == 0:
-        files.copy_static_files(inclusion=inclusion)
-        for template in config.theme.static_templates:
-            _build_theme_template(template, env, files, config, nav)
-        for template in config.extra_templates:
-            _build_extra_template(template, files, config, nav)
+    digests = {file.src_uri: _digest(file) for file in documents}
+    if previous is None:
+        owners = _owners(documents, in_nav, workers)
+        mine = {file.src_uri for file in documents if owners[file.src_uri] == share}
+    else:
+        mine = {
+            uri for uri, digest in digests.items()
+            if uri not in previous.pages or previous.pages[uri].digest != digest
+        }  # fmt: skip
     report = _Report()
-    for file in mine:
-        page = file.page
-        assert page is not None
-        _build_page(page, config, documents, nav, env, excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
-        report.anchors[file.src_uri] = page.present_anchor_ids or set()
-        report.links += [
-            (file.src_uri, target.src_uri, anchor, original)
-            for target, links in (page.links_to_anchors or {}).items()
-            for anchor, original in links.items()
-        ]
+    keep = _Keep(report)
+    logger = logging.getLogger(_LOGGER)
+    logger.addHandler(keep)
+    try:
+        for file in documents:
+            assert file.page is not None
+            if file.src_uri in mine:
+                report.pages[file.src_uri] = PageRecord(digests[file.src_uri])
+                keep.page = file.src_uri
+                _populate_page(file.page, config, files)
+                keep.page = None
+            elif file.src_uri in in_nav:  # for its title; its owner reports what it says
+                _read_title(file.page, config, files)
+        report.titles = [(page.file.src_uri, str(page.title)) for page in nav.pages]
+        if previous is not None and report.titles != previous.titles:
+            return None
+        env = config.plugins.on_env(env, config=config, files=files)
+        if share == 0:
+            _copy_files(config, files, previous, report)
+            site = Path(config.site_dir)
+            for template in [*config.theme.static_templates, *config.extra_templates]:
+                for name in (template, f"{template}.gz"):  # never write into a linked copy
+                    (site / name).unlink(missing_ok=True)
+                report.written.append(template)
+            for template in config.theme.static_templates:
+                _build_theme_template(template, env, files, config, nav)
+            for template in config.extra_templates:
+                _build_extra_template(template, files, config, nav)
+        for file in documents:
+            if file.src_uri not in mine:
+                continue
+            page = file.page
+            assert page is not None
+            keep.page = file.src_uri
+            Path(file.abs_dest_path).unlink(missing_ok=True)  # never write into a linked copy
+            _build_page(page, config, documents, nav, env, excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+            keep.page = None
+            record = report.pages[file.src_uri]
+            record.anchors = sorted(page.present_anchor_ids or ())
+            record.links = [
+                (target.src_uri, anchor, original)
+                for target, links in (page.links_to_anchors or {}).items()
+                for anchor, original in links.items()
+            ]
+            report.written.append(file.dest_uri)
+    finally:
+        logger.removeHandler(keep)
     return report
+
+
+def _copy_files(
+    config: MkDocsConfig, files: Files, previous: Record | None, report: _Report
+) -> None:
+    """Copy the other files of the site: all of them, or those of docs/ that changed."""
+    from mkdocs.structure.files import InclusionLevel
+
+    docs = Path(config.docs_dir)
+    included = InclusionLevel.is_included
+    own = [
+        file for file in files
+        if not file.is_documentation_page() and included(file.inclusion)  # type: ignore[no-untyped-call]
+        and file.abs_src_path and Path(file.abs_src_path).is_relative_to(docs)
+    ]  # fmt: skip
+    report.files = {file.src_uri: _digest(file) for file in own}
+    if previous is None:
+        files.copy_static_files(inclusion=included)
+        return
+    for file in own:
+        if previous.files.get(file.src_uri) != report.files[file.src_uri]:
+            Path(file.abs_dest_path).unlink(missing_ok=True)  # never write into a linked copy
+            file.copy_file()
+            report.written.append(file.dest_uri)
+
+
+def _read_title(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """Give ``page`` its title and front matter, as the navigation shows them, quietly.
+
+    A title set in the front matter is read without converting the page.
+    """
+    from mkdocs.commands.build import _populate_page
+
+    logging.disable(logging.CRITICAL)
+    try:
+        page.read_source(config)
+        if "title" not in page.meta:
+            _populate_page(page, config, files)
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _bytecode_dir() -> Path:
+    folder = cache_dir() / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _digest(file: File) -> str:
+    return hashlib.sha256(Path(file.abs_src_path or "").read_bytes()).hexdigest()
 
 
 def _owners(documents: Sequence[File], in_nav: set[str], workers: int) -> dict[str, int]:
@@ -236,16 +460,13 @@ def _owners(documents: Sequence[File], in_nav: set[str], workers: int) -> dict[s
     return owners
 
 
-def _check_anchors(config: MkDocsConfig, reports: list[_Report]) -> None:
-    """What ``Page.validate_anchor_links`` says, with the anchors of every share."""
-    present: dict[str, set[str]] = {}
-    for report in reports:
-        present.update(report.anchors)
+def _check_anchors(config: MkDocsConfig, pages: dict[str, PageRecord]) -> None:
+    """What ``Page.validate_anchor_links`` says, with the anchors of every page."""
     level = config.validation.links.anchors
     logger = logging.getLogger("mkdocs.structure.pages")
-    for report in reports:
-        for source, target, anchor, original in report.links:
-            if target not in present or anchor in present[target]:
+    for source, page in pages.items():
+        for target, anchor, original in page.links:
+            if target not in pages or anchor in pages[target].anchors:
                 continue
             if target == source:
                 problem = "there is no such anchor on this page"

@@ -23,7 +23,7 @@ from .engine import BuildError, build_site, index_site
 from .problems import format_report, is_failure, summary
 from .project import Project
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.2
 
 
 def snapshot(project: Project) -> dict[str, tuple[int, int]]:

@@ -1,0 +1,128 @@
+"""What a build keeps for the next one: the staged project, the site it built, its record.
+
+The work folder (publish.py) keeps ``cache/`` from one build to the next::
+
+    cache/
+      mkdocs.yml, docs/, overrides/   the staged project, as the last build staged it
+      site/                           what MkDocs wrote and harden.py made safe (no search
+                                      index, no editor: each build adds those to its copy)
+      record.json                     what that site was built from (``Kept``)
+
+Each build stages the whole project afresh, so what it stages is never stale. ``mirror``
+then copies it over ``cache/``, replacing only the files whose bytes differ; MkDocs
+converts again only the pages whose source changed, unless what every page shows did
+(mkdocsbuild.Record), and harden.py reads only the pages MkDocs wrote. Anything else
+that differs from the record (the body secret, the allowed hosts, the format of this
+file) starts the site over.
+
+``take`` removes the record as a build starts and ``keep`` writes it back once the site
+is complete, so a build that fails or is killed in between leaves no record: the next
+one starts over. The published site is a copy of ``cache/site`` made of hard links
+(``link_copy``); every write into ``cache/site`` replaces a file instead of writing into
+it, so a published file never changes under its readers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .files import write_text
+from .mkdocsbuild import Record
+
+FOLDER = "cache"
+SITE = "site"
+RECORD = "record.json"
+FORMAT = 1
+
+
+@dataclass
+class Kept:
+    """What the site in ``cache/site`` was built from."""
+
+    secret: str  # the body markers of its staged pages (harden.py)
+    hosts: tuple[str, ...]  # the third-party hosts its policy allows
+    mkdocs: Record | None = None  # None: MkDocs' own build, nothing to reuse
+    hashes: dict[str, list[str]] = field(default_factory=dict)  # page → inline script hashes
+
+    def matches(self, secret: str, hosts: tuple[str, ...]) -> bool:
+        return self.secret == secret and self.hosts == hosts
+
+
+def take(folder: Path) -> Kept | None:
+    """The record of the site in ``folder``, removed from the disk; None if there is none."""
+    path = folder / RECORD
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        path.unlink()
+        if data.get("format") != FORMAT:
+            return None
+        mkdocs = Record.from_json(data["mkdocs"]) if data["mkdocs"] is not None else None
+        hashes = {str(k): [str(h) for h in v] for k, v in data["hashes"].items()}
+        return Kept(str(data["secret"]), tuple(data["hosts"]), mkdocs, hashes)
+    except (OSError, ValueError, KeyError, TypeError):  # absent, cut short, another version
+        path.unlink(missing_ok=True)
+        return None
+
+
+def keep(folder: Path, kept: Kept) -> None:
+    """Write the record of the site now complete in ``folder``."""
+    data = {
+        "format": FORMAT,
+        "secret": kept.secret,
+        "hosts": list(kept.hosts),
+        "mkdocs": kept.mkdocs.to_json() if kept.mkdocs is not None else None,
+        "hashes": kept.hashes,
+    }
+    write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
+
+
+def mirror(staging: Path, folder: Path) -> None:
+    """Make the staged project in ``folder`` that of ``staging``, replacing only what differs."""
+    folder.mkdir(exist_ok=True)
+    names = {entry.name for entry in os.scandir(staging)} | {
+        entry.name for entry in os.scandir(folder) if entry.name not in (SITE, RECORD)
+    }
+    for name in sorted(names):
+        _mirror(staging / name, folder / name)
+
+
+def _mirror(source: Path, target: Path) -> None:
+    if source.is_dir():
+        if target.exists() and not target.is_dir():
+            target.unlink()
+        target.mkdir(parents=True, exist_ok=True)
+        wanted = {entry.name for entry in os.scandir(source)}
+        for entry in os.scandir(target):
+            if entry.name not in wanted:
+                _remove(Path(entry.path))
+        for name in sorted(wanted):
+            _mirror(source / name, target / name)
+    elif source.is_file():
+        if target.is_dir():
+            shutil.rmtree(target)
+        data = source.read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            write_text(target, data)
+    else:
+        _remove(target)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def link_copy(source: Path, target: Path) -> None:
+    """Copy the tree ``source`` to ``target`` (absent) as hard links; real copies if it cannot."""
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:  # another filesystem, or no hard links
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)

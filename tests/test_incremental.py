@@ -1,0 +1,217 @@
+"""A build after a change converts again what the change reaches, and gives the cold build's site.
+
+Each test builds the example, changes one thing a page depends on, builds again from
+the cache (buildcache.py), and compares that site with a cold build of the same sources
+in another folder, file by file. Which pages were written again is read from the cache's
+inodes: a page written again is a new file, never the old one rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_example
+from fichotheque import buildcache, fingerprint
+from fichotheque.check import check_project
+from fichotheque.engine import build_site
+from fichotheque.problems import is_failure
+from fichotheque.project import Project
+from fichotheque.publish import WORK_DIR
+
+STATIC_PAGES = {"404.html"}  # rendered by every build, like the sitemap
+
+
+def _build(project: Project, target: Path) -> None:
+    result = check_project(project)
+    assert not is_failure(result.problems, strict=False), result.problems
+    build_site(project, result, target, force=True, search=False)
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and not p.relative_to(site).as_posix().startswith("pagefind/")
+    }
+
+
+def _inodes(project: Project) -> dict[str, int]:
+    built = project.root / WORK_DIR / buildcache.FOLDER / buildcache.SITE
+    return {p.relative_to(built).as_posix(): p.stat().st_ino for p in built.rglob("*.html")}
+
+
+def _fiche(project: Project) -> Path:
+    return project.fiches_dir / "2007-plans-locaux-integration.md"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _body(project: Project) -> None:
+    with _fiche(project).open("a", encoding="utf-8") as fiche:
+        fiche.write("\nUn bilan a été présenté aux communes partenaires en juin.\n")
+
+
+def _title(project: Project) -> None:
+    _edit(_fiche(project), 'title: "Les plans locaux', 'title: "Les nouveaux plans locaux')
+
+
+def _term(project: Project) -> None:
+    _edit(project.taxonomy_path, "libelle: Logement", "libelle: Habitat")
+
+
+def _facet(project: Project) -> None:
+    """A facet's name, which the navigation shows."""
+    _edit(project.taxonomy_path, "libelle: Axes stratégiques", "libelle: Grands axes")
+
+
+def _glossary(project: Project) -> None:
+    _edit(
+        project.glossary_path,
+        "forme_developpee: Centre régional",
+        "forme_developpee: Centre wallon",
+    )
+
+
+def _settings(project: Project) -> None:
+    _edit(project.mkdocs_path, "site_name: ", "site_name: Nouvelle ")
+
+
+def _guide_title(project: Project) -> None:
+    """The title of a page in the navigation, which every page shows."""
+    _edit(project.docs_dir / "guide-de-redaction.md", "title: Guide", "title: Petit guide")
+
+
+PARTIAL: dict[str, Callable[[Project], None]] = {
+    "a fiche's body": _body,
+    "a fiche's title": _title,
+    "a term of the taxonomy": _term,
+    "the glossary": _glossary,
+}
+WHOLE: dict[str, Callable[[Project], None]] = {
+    "the settings": _settings,
+    "a facet of the taxonomy": _facet,
+    "a title of the navigation": _guide_title,
+}
+
+
+def _built_twice(
+    tmp_path: Path, change: Callable[[Project], None]
+) -> tuple[Project, dict[str, int], dict[str, int], dict[str, bytes]]:
+    """The example built, changed, built again; inodes before and after, site before."""
+    project = copy_example(tmp_path / "example")
+    _build(project, project.site_dir)
+    before, site_before = _inodes(project), _files(project.site_dir)
+    change(project)
+    _build(project, project.site_dir)
+    return project, before, _inodes(project), site_before
+
+
+def _same_as_cold(project: Project, tmp_path: Path) -> None:
+    cold = tmp_path / "froid" / "site"
+    cold.parent.mkdir()
+    _build(project, cold)
+    built, expected = _files(project.site_dir), _files(cold)
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+
+
+@pytest.mark.parametrize("change", PARTIAL, ids=list(PARTIAL))
+def test_a_change_rewrites_the_pages_it_reaches_and_no_other(tmp_path: Path, change: str) -> None:
+    project, before, after, site_before = _built_twice(tmp_path, PARTIAL[change])
+    rewritten = {page for page, inode in after.items() if before.get(page) != inode}
+    site_after = _files(project.site_dir)
+    different = {page for page in after if site_before.get(page) != site_after[page]}
+    assert different, "the change shows somewhere"
+    assert different <= rewritten
+    assert rewritten - different <= STATIC_PAGES, "a page was converted again for nothing"
+    assert len(rewritten) < len(after)
+    _same_as_cold(project, tmp_path)
+
+
+@pytest.mark.parametrize("change", WHOLE, ids=list(WHOLE))
+def test_what_every_page_shows_rewrites_every_page(tmp_path: Path, change: str) -> None:
+    project, before, after, _site = _built_twice(tmp_path, WHOLE[change])
+    assert [page for page, inode in after.items() if before.get(page) == inode] == []
+    _same_as_cold(project, tmp_path)
+
+
+def test_a_template_of_the_project_rewrites_every_page(tmp_path: Path) -> None:
+    def custom_dir(project: Project) -> None:
+        (project.root / "gabarits").mkdir()
+        (project.root / "gabarits" / "main.html").write_text(
+            '{% extends "base.html" %}\n{% block announce %}Première annonce{% endblock %}\n'
+        )
+        _edit(project.mkdocs_path, "theme:\n", "theme:\n  custom_dir: gabarits\n")
+
+    project = copy_example(tmp_path / "example")
+    custom_dir(project)
+    _build(project, project.site_dir)
+    before = _inodes(project)
+    (project.root / "gabarits" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}Seconde annonce{% endblock %}\n'
+    )
+    _build(project, project.site_dir)
+    after = _inodes(project)
+    assert [page for page, inode in after.items() if before.get(page) == inode] == []
+    assert "Seconde annonce" in (project.site_dir / "index.html").read_text(encoding="utf-8")
+    _same_as_cold(project, tmp_path)
+
+
+def test_a_new_version_of_the_package_rewrites_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_example(tmp_path / "example")
+    _build(project, project.site_dir)
+    before = _inodes(project)
+    copy = tmp_path / "paquet"
+    shutil.copytree(fingerprint.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    with (copy / "harden.py").open("a", encoding="utf-8") as code:
+        code.write("\n# une autre version\n")
+    monkeypatch.setattr(fingerprint, "PACKAGE", copy)
+    _build(project, project.site_dir)
+    after = _inodes(project)
+    assert [page for page, inode in after.items() if before.get(page) == inode] == []
+
+
+def test_nothing_changed_rewrites_nothing_and_a_lost_record_starts_over(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "example")
+    _build(project, project.site_dir)
+    first = _inodes(project)
+    _build(project, project.site_dir)
+    assert {
+        page for page, inode in _inodes(project).items() if first[page] != inode
+    } <= STATIC_PAGES
+    record = project.root / WORK_DIR / buildcache.FOLDER / buildcache.RECORD
+    record.write_text("{ coupé", encoding="utf-8")  # as a killed write would leave it
+    _build(project, project.site_dir)
+    assert [page for page, inode in _inodes(project).items() if first[page] == inode] == []
+    _same_as_cold(project, tmp_path)
+
+
+def test_the_published_site_never_shares_a_file_that_a_later_build_writes_into(
+    tmp_path: Path,
+) -> None:
+    """The published pages are links to the cache's: a later build replaces, never rewrites."""
+    project = copy_example(tmp_path / "example")
+    _build(project, project.site_dir)
+    page = project.site_dir / "fiches" / _fiche(project).stem / "index.html"
+    assert page.stat().st_nlink == 2
+    kept = os.open(page, os.O_RDONLY)  # as a web server reading it would
+    try:
+        old = os.read(kept, 10**7)
+        _body(project)
+        _build(project, project.site_dir)
+        os.lseek(kept, 0, os.SEEK_SET)
+        assert os.read(kept, 10**7) == old
+    finally:
+        os.close(kept)
+    assert "juin" in page.read_text(encoding="utf-8")
