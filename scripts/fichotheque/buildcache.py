@@ -11,9 +11,10 @@ The work folder (publish.py) keeps ``cache/`` from one build to the next::
 Each build stages the whole project afresh, so what it stages is never stale. ``mirror``
 then copies it over ``cache/``, replacing only the files whose bytes differ; MkDocs
 converts again only the pages whose source changed, unless what every page shows did
-(mkdocsbuild.Record), and harden.py reads only the pages MkDocs wrote. Anything else
-that differs from the record (the body secret, the allowed hosts, the format of this
-file) starts the site over.
+(mkdocsbuild.Record), and harden.py reads only the pages MkDocs wrote. The body
+secret is drawn again, and the site started over, when the allowed hosts (the policy of
+every page) or the format of the record change. The secret never leaves the work folder:
+the staged pages carry it, and harden.py removes it from every page it publishes.
 
 ``take`` removes the record as a build starts and ``keep`` writes it back once the site
 is complete, so a build that fails or is killed in between leaves no record: the next
@@ -48,9 +49,6 @@ class Kept:
     hosts: tuple[str, ...]  # the third-party hosts its policy allows
     mkdocs: Record | None = None  # None: MkDocs' own build, nothing to reuse
     hashes: dict[str, list[str]] = field(default_factory=dict)  # page → inline script hashes
-
-    def matches(self, secret: str, hosts: tuple[str, ...]) -> bool:
-        return self.secret == secret and self.hosts == hosts
 
 
 def take(folder: Path) -> Kept | None:

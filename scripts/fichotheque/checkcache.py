@@ -37,7 +37,7 @@ from .validate import Checked, validate_fiche
 LIBRARIES = ("pyyaml", "nh3", "markdown", "python-slugify")
 PARALLEL_FROM = 300  # fewer fiches than this are checked in this process
 CHUNK = 32
-FORMAT = 2  # bump when Entry or Stored changes shape
+FORMAT = 3  # bump when Entry, Stored or Fiche changes shape
 FORGET_DAYS = 30
 
 # (problems of reading, the fiche as checked or None, problems of the fiche)

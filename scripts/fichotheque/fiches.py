@@ -66,6 +66,8 @@ class Fiche:
     related: tuple[str, ...] = ()
     reviewed: dt.date | None = None
     acronyms: tuple[tuple[str, str], ...] = ()
+    # The ids of the glossary meanings its text uses (Glossary.used_in), found by the check.
+    meanings: tuple[str, ...] = ()
     terms: tuple[tuple[str, tuple[str, ...]], ...] = ()
     old_addresses: tuple[str, ...] = ()  # old slugs, each served as a redirect to this fiche
     # Every field of the front matter as its kind read it (see schema.FIELDS): what the

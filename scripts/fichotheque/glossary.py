@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,8 @@ from .reading import Reader
 from .setupschema import MEANING, MEANING_ID_RULE
 from .text import slugify
 from .yamlnodes import Mapping, Node, Scalar, Sequence, parse_yaml
+
+MIN_EXPANSION = 8  # shorter expansions would match ordinary words
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,37 @@ class Glossary:
             return None
         alternatives = "|".join(re.escape(term) for term in terms)
         return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    @cached_property
+    def _by_id(self) -> dict[str, Meaning]:
+        return {meaning.id: meaning for entry in self.entries for meaning in entry.meanings}
+
+    def meanings(self, ids: Iterable[str]) -> tuple[Meaning, ...]:
+        """The meanings with these ids, in that order; an id no longer there is left out."""
+        return tuple(self._by_id[i] for i in ids if i in self._by_id)
+
+    def used_in(self, text: str, chosen: dict[str, str]) -> tuple[Meaning, ...]:
+        """The meanings ``text`` uses, honouring the meaning chosen for each term (``chosen``).
+
+        An ambiguous term the text did not settle keeps all its meanings (the check warns).
+        A meaning written out in full counts too: the box then names its acronym, which
+        makes the fiche findable by either form.
+        """
+        if self.pattern is None:
+            return ()
+        found = {match.group(0) for match in self.pattern.finditer(text)}
+        folded = " ".join(text.casefold().split())
+        meanings: list[Meaning] = []
+        for entry in self.entries:
+            spelled = [
+                m for m in entry.meanings
+                if len(m.expansion) >= MIN_EXPANSION and m.expansion.casefold() in folded
+            ]  # fmt: skip
+            if entry.term in found:
+                choice = chosen.get(entry.term)
+                spelled += [m for m in entry.meanings if choice is None or m.id == choice]
+            meanings += [m for m in entry.meanings if m in spelled]
+        return tuple(meanings)
 
 
 def load_glossary(path: Path, file: str) -> tuple[Glossary, list[Problem]]:

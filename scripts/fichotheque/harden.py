@@ -2,8 +2,9 @@
 
 This runs on the HTML the engine wrote (MkDocs or Zensical alike), so no engine, theme
 or extension can skip it. Each fiche body is staged between two comments that carry a
-secret drawn for the build; an author cannot forge them, so the region sanitised is
-exactly the body. If Markdown swallowed the closing comment (an unclosed block), the
+secret drawn by the build that started the cache (buildcache.py), which never leaves
+the work folder; an author cannot forge them, so the region sanitised is exactly the
+body. If Markdown swallowed the closing comment (an unclosed block), the
 rest of the article is sanitised with the body's policy: the page fails closed.
 
 Every page then gets a ``Content-Security-Policy`` in a ``<meta http-equiv>`` tag, with

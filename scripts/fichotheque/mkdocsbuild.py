@@ -8,10 +8,14 @@ navigation, whose titles every page shows), then converts and writes its share o
 other pages. The first also copies the static files and renders the theme's templates.
 Links to anchors are checked at the end, across shares, as MkDocs checks them.
 
-Shares are used only when nothing in the configuration can gather data across pages: no
-plugin but the disabled search, and no hook. Otherwise, and for a small site, MkDocs' own
-build runs. The staged project is the same either way: ``mkdocs build`` and Zensical
-build it alike.
+Each build returns a ``Record`` of what it converted: with it, the next build into the
+same folder converts again only the pages whose source changed (in this process), unless
+something every page shows changed too, and says again what the other pages said.
+
+This driver is used only when nothing in the configuration can gather data across pages:
+no plugin but the disabled search, and no hook. Otherwise MkDocs' own build runs, and every
+build converts every page. Below ``PARALLEL_FROM`` pages, one process does it all. The
+staged project is the same either way: ``mkdocs build`` and Zensical build it alike.
 """
 
 from __future__ import annotations

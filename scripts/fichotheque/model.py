@@ -23,7 +23,6 @@ from .taxonomy import Facet, Taxonomy, Term
 # At most this many other fiches are scored for each fiche (see _similar).
 SIMILAR_BUDGET = 100
 SIMILAR_COUNT = 3
-MIN_EXPANSION = 8  # shorter expansions would match ordinary words
 
 
 def newest_first(fiches: list[Fiche]) -> list[Fiche]:
@@ -133,7 +132,7 @@ def build_catalogue(
         tuple(shown),
         related,
         _similar(shown, by_term, related),
-        {f.slug: used_meanings(f, glossary) for f in shown},
+        {f.slug: glossary.meanings(f.meanings) for f in shown},
         {f.slug: changed[f.file] for f in shown if f.file in changed},
         {
             f.slug: frozenset(t for t, s in links.get(f.file, {}).items() if s not in published)
@@ -192,30 +191,3 @@ def _similar(
         ranked = heapq.nsmallest(SIMILAR_COUNT, scores, key=lambda s: (-scores[s], s))
         result[fiche.slug] = tuple(ranked)
     return result
-
-
-def used_meanings(fiche: Fiche, glossary: Glossary) -> tuple[Meaning, ...]:
-    """The glossary meanings a fiche's text uses, honouring the meaning it chose.
-
-    An ambiguous term the fiche did not settle keeps all its meanings (the check warns).
-    """
-    pattern = glossary.pattern
-    if pattern is None:
-        return ()
-    text = "\n".join((fiche.title, fiche.description, fiche.body))
-    found = {match.group(0) for match in pattern.finditer(text)}
-    folded = " ".join(text.casefold().split())
-    chosen = dict(fiche.acronyms)
-    meanings: list[Meaning] = []
-    for entry in glossary.entries:
-        # A meaning written out in full counts too: the box then names its acronym,
-        # which makes the fiche findable by either form.
-        spelled = [
-            m for m in entry.meanings
-            if len(m.expansion) >= MIN_EXPANSION and m.expansion.casefold() in folded
-        ]  # fmt: skip
-        if entry.term in found:
-            choice = chosen.get(entry.term)
-            spelled += [m for m in entry.meanings if choice is None or m.id == choice]
-        meanings += [m for m in entry.meanings if m in spelled]
-    return tuple(meanings)

@@ -20,6 +20,7 @@ What a reader of the published folder (``site/``) can see, whatever happens to a
         lock              held by the build in progress; holds its process id
         journal.json      only while a fallback publication is under way
         build-XXXXXXXX/   one build's staging: docs/, mkdocs.yml, site/, then the old site
+        cache/            what builds keep for the next one (buildcache.py)
 
   Under the lock, a build first removes what a killed build left there. SIGTERM is
   turned into an exception during a build, so that a terminated build cleans up too.

@@ -128,6 +128,10 @@ class _FicheReader(FieldReader):
         period, organisation = read.one("date", Period), read.one("organisation", str)
         fiche = None
         if title and description and period and organisation:
+            body_text = normalise_separators(raw.body)
+            used = self.context.glossary.used_in(
+                "\n".join((title, description, body_text)), acronyms
+            )
             fiche = Fiche(
                 file=raw.file,
                 slug=slug,
@@ -135,7 +139,7 @@ class _FicheReader(FieldReader):
                 description=description,
                 period=period,
                 organisation=organisation,
-                body=normalise_separators(raw.body),
+                body=body_text,
                 number=read.one("numero", int),
                 status=status,
                 resources=read.items("ressources", Resource),
@@ -143,6 +147,7 @@ class _FicheReader(FieldReader):
                 related=tuple(node.value.strip() for node in related_nodes),
                 reviewed=read.one("verifie_le", dt.date),
                 acronyms=tuple(sorted(acronyms.items())),
+                meanings=tuple(meaning.id for meaning in used),
                 terms=terms,
                 old_addresses=tuple(node.value.strip() for node in old_address_nodes),
                 values={key: value for key, value in values.items() if value is not None},
