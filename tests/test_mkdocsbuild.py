@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build as mkdocs_build
@@ -13,7 +15,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from bases import wide_base
 from fichotheque import mkdocsbuild
 from fichotheque.check import check_project
-from fichotheque.engine import stage_site
+from fichotheque.engine import _settings, stage_site
+from fichotheque.harden import Hardening, Policy, harden_site, html_pages
 
 BROKEN_ANCHORS = """# Guide des quartiers
 
@@ -57,9 +60,9 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     calls: list[int] = []
     original = mkdocsbuild._in_shares
 
-    def spy(config_path: Path, config: object, workers: int, frame: str) -> object:
+    def spy(config_path: Path, config: object, workers: int, *rest: Any) -> object:
         calls.append(workers)
-        return original(config_path, config, workers, frame)  # type: ignore[arg-type]
+        return original(config_path, config, workers, *rest)  # type: ignore[arg-type]
 
     monkeypatch.setattr(mkdocsbuild, "PARALLEL_FROM", 0)
     monkeypatch.setattr(mkdocsbuild, "_in_shares", spy)
@@ -155,3 +158,33 @@ def test_a_plugin_or_a_hook_keeps_mkdocs_own_build(tmp_path: Path, addition: str
     assert mkdocsbuild.shareable(mkdocsbuild.load(tmp_path / "mkdocs.yml")) is False
     config.write_text(_plain_project(tmp_path / "bare", 2).read_text(), encoding="utf-8")
     assert mkdocsbuild.shareable(mkdocsbuild.load(tmp_path / "mkdocs.yml")) is True
+
+
+def test_pages_hardened_in_each_process_are_those_harden_site_gives(
+    tmp_path: Path, shared: list[int]
+) -> None:
+    """Hardening while the shares write (``finish``) changes nothing of the site."""
+    project = wide_base(tmp_path / "base", terms=160, fiches=60)
+    result = check_project(project)
+    settings = replace(_settings(project), body_secret="secret-du-test")
+    hardening = Hardening(settings.body_secret, Policy(settings.allowed_hosts))
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    stage_site(project, result, one, settings=settings)
+    shutil.copytree(one, two)
+
+    _build(one, workers=1)
+    alone = harden_site(one / "site", hardening)
+    config_path = two / "mkdocs.yml"
+    outcome = mkdocsbuild.build(
+        config_path, mkdocsbuild.load(config_path), workers=3, finish=hardening.pages
+    )
+    assert shared == [3]
+    assert outcome.finished is not None and len(outcome.finished) > 200
+    left = [name for name in html_pages(two / "site") if name not in outcome.finished]
+    together = harden_site(two / "site", hardening, pages=left, hashes=outcome.finished)
+
+    assert together == alone
+    pages, built = _files(one / "site"), _files(two / "site")
+    assert sorted(built) == sorted(pages)
+    assert [name for name in pages if built[name] != pages[name]] == []

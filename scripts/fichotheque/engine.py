@@ -22,7 +22,7 @@ from . import buildcache, editor, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
 from .files import CopyError, copy_tree, published_files, read_text, write_text
-from .harden import Policy, harden_site, new_secret
+from .harden import Hardening, Policy, harden_site, html_pages, new_secret
 from .history import last_changes
 from .htmlpolicy import wrap_body
 from .model import build_catalogue
@@ -108,19 +108,21 @@ def build_site(
         )
         buildcache.mirror(staging, cache)
         built = cache / buildcache.SITE
+        hardening = Hardening(settings.body_secret, Policy(settings.allowed_hosts))
         with progress.stage("Conversion des pages (MkDocs)"):
-            warnings, outcome = _run_mkdocs(cache / "mkdocs.yml", built, kept.mkdocs)
+            # Each process hardens the pages it wrote (harden.py), while they are fresh.
+            warnings, outcome = _run_mkdocs(
+                cache / "mkdocs.yml", built, kept.mkdocs, finish=hardening.pages
+            )
             split_sitemap(built, settings.base_url)
         with progress.stage("Sécurisation des pages") as step:
-            written = outcome.written
-            kept.hashes = harden_site(
-                built,
-                settings.body_secret,
-                Policy(settings.allowed_hosts),
-                pages=written,
-                hashes=kept.hashes,
-            )
-            step.total = len(kept.hashes) if written is None else len(written)
+            done = outcome.finished or {}
+            if outcome.written is None:  # a new site: every page not hardened yet
+                left, before = [n for n in html_pages(built) if n not in done], {}
+            else:
+                left, before = [], kept.hashes
+            kept.hashes = harden_site(built, hardening, pages=left, hashes={**before, **done})
+            step.total = len(done) + len(left)
         kept.mkdocs = outcome.record
         buildcache.keep(cache, kept)
         buildcache.link_copy(built, staging / "site")
@@ -334,11 +336,14 @@ class _Collect(logging.Handler):
 
 
 def _run_mkdocs(
-    config_path: Path, site_dir: Path, previous: mkdocsbuild.Record | None = None
+    config_path: Path,
+    site_dir: Path,
+    previous: mkdocsbuild.Record | None = None,
+    finish: mkdocsbuild.Finish | None = None,
 ) -> tuple[list[str], mkdocsbuild.Outcome]:
     """Run MkDocs from this process; its warnings and outcome are returned, its failures
     raised in French. With the ``previous`` record of ``site_dir``, only what changed is
-    converted again."""
+    converted again; ``finish`` is called on the pages written (see mkdocsbuild.build)."""
     from mkdocs import exceptions
 
     if not config_path.parent.joinpath("docs").is_dir():
@@ -354,7 +359,7 @@ def _run_mkdocs(
         except exceptions.MkDocsException as error:
             details = "; ".join(handler.messages) or str(error)
             raise BuildError(f"mkdocs.yml n'est pas valable : {details}") from None
-        outcome = mkdocsbuild.build(config_path, config, previous=previous)
+        outcome = mkdocsbuild.build(config_path, config, previous=previous, finish=finish)
     except exceptions.MkDocsException as error:
         details = "; ".join(handler.messages) or str(error)
         raise BuildError(f"MkDocs a signalé un problème : {details}") from None

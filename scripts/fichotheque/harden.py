@@ -133,37 +133,51 @@ def headers_file(policy: Policy, hashes: Iterable[str]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Hardening:
+    """What makes a page safe: the body markers' secret and the policy (picklable)."""
+
+    secret: str
+    policy: Policy
+
+    def pages(self, site_dir: Path, names: Iterable[str]) -> dict[str, list[str]]:
+        """Harden the HTML pages ``names`` (relative to ``site_dir``); each one's script hashes.
+
+        A page is replaced, never written into: the site may share its files with a
+        published copy (hard links).
+        """
+        found = {}
+        for name in names:
+            path = site_dir / name
+            if not name.endswith(".html") or path.is_symlink() or not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            page = sanitise_bodies(text, self.secret, self.policy.hosts)
+            hardened, found[name] = with_policy(page, self.policy)
+            if hardened != text:
+                write_text(path, hardened)
+        return found
+
+
+def html_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of a site, relative to it."""
+    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+
+
 def harden_site(
     site_dir: Path,
-    secret: str,
-    policy: Policy,
+    hardening: Hardening,
     *,
     pages: Iterable[str] | None = None,
     hashes: dict[str, list[str]] | None = None,
 ) -> dict[str, list[str]]:
     """Sanitise the fiche bodies, add the CSP to every HTML page, write ``_headers``.
 
-    With ``pages`` (paths relative to ``site_dir``), only those are read, the others
-    being as ``hashes`` (each page's inline script hashes) says a previous run left them.
-    Returns every page's hashes. A page is replaced, never written into: the site may
-    share its files with a published copy (hard links).
+    With ``pages``, only those are read, the others being as ``hashes`` (each page's
+    inline script hashes) says they were hardened already. Returns every page's hashes.
     """
-    if pages is None:
-        found = {}
-        names = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
-    else:
-        found = {
-            name: value for name, value in (hashes or {}).items() if (site_dir / name).is_file()
-        }
-        names = [name for name in pages if name.endswith(".html")]
-    for name in names:
-        path = site_dir / name
-        if path.is_symlink() or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8")
-        hardened, found[name] = with_policy(sanitise_bodies(text, secret, policy.hosts), policy)
-        if hardened != text:
-            write_text(path, hardened)
+    found = {name: value for name, value in (hashes or {}).items() if (site_dir / name).is_file()}
+    found.update(hardening.pages(site_dir, html_pages(site_dir) if pages is None else pages))
     every_hash = {h for page_hashes in found.values() for h in page_hashes}
-    write_text(site_dir / HEADERS_FILE, headers_file(policy, every_hash))
+    write_text(site_dir / HEADERS_FILE, headers_file(hardening.policy, every_hash))
     return found

@@ -25,7 +25,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -67,8 +67,12 @@ def build(
     *,
     workers: int | None = None,
     previous: Record | None = None,
+    finish: Finish | None = None,
 ) -> Outcome:
     """Build the site of ``config`` (loaded from ``config_path``), over several cores if worth it.
+
+    Each process calls ``finish`` on the site files it wrote (a picklable callable, such
+    as harden.Hardening.pages) and returns what it says in ``Outcome.finished``.
 
     With the ``previous`` record of a build into the same ``site_dir``, only the pages
     whose source changed are converted again, unless something every page shows changed
@@ -83,12 +87,13 @@ def build(
         return Outcome(None, None)
     frame = _frame(config_path, config)
     if previous is not None and previous.frame == frame and Path(config.site_dir).is_dir():
-        outcome = _shared_build(config_path, config, 1, frame, previous)
+        outcome = _shared_build(config_path, config, 1, frame, finish, previous)
         if outcome is not None:
             return outcome
     workers = workers or min(_cores(), MAX_WORKERS)
     pages = sum(1 for _ in Path(config.docs_dir).rglob("*.md"))
-    outcome = _shared_build(config_path, config, workers if pages >= PARALLEL_FROM else 1, frame)
+    workers = workers if pages >= PARALLEL_FROM else 1
+    outcome = _shared_build(config_path, config, workers, frame, finish)
     assert outcome is not None
     return outcome
 
@@ -164,6 +169,11 @@ class Outcome:
 
     record: Record | None
     written: list[str] | None
+    finished: dict[str, list[str]] | None = None  # what ``finish`` said of each file
+
+
+# Called by each process on the site files it wrote (relative to site_dir).
+Finish = Callable[[Path, list[str]], dict[str, list[str]]]
 
 
 @dataclass
@@ -174,6 +184,7 @@ class _Report:
     pages: dict[str, PageRecord] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
+    finished: dict[str, list[str]] = field(default_factory=dict)
     error: BaseException | None = None
 
 
@@ -204,6 +215,7 @@ def _shared_build(
     config: MkDocsConfig,
     workers: int,
     frame: str,
+    finish: Finish | None,
     previous: Record | None = None,
 ) -> Outcome | None:
     """The build, in ``workers`` shares; with ``previous``, of the pages changed since.
@@ -222,16 +234,17 @@ def _shared_build(
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         if previous is not None:
-            first = _build_share(config, 0, 1, frame, previous)
+            first = _build_share(config, 0, 1, frame, finish, previous)
             if first is None:
                 return None
+            finished = first.finished
             for uri, page in previous.pages.items():
                 if uri not in first.pages:
                     _say_again(page.log)
             pages = {**previous.pages, **first.pages}
         else:
             utils.clean_directory(config.site_dir)  # before any share writes
-            first, pages = _in_shares(config_path, config, workers, frame)
+            first, pages, finished = _in_shares(config_path, config, workers, frame, finish)
         _check_anchors(config, pages)
         config.plugins.on_post_build(config=config)
         if counts := counter.get_counts():
@@ -246,13 +259,14 @@ def _shared_build(
     finally:
         logger.removeHandler(counter)
     record = Record(frame, first.titles, pages, first.files)
-    return Outcome(record, first.written if previous else None)
+    return Outcome(record, first.written if previous else None, finished if finish else None)
 
 
 def _in_shares(
-    config_path: Path, config: MkDocsConfig, workers: int, frame: str
-) -> tuple[_Report, dict[str, PageRecord]]:
-    """Every page, in ``workers`` shares: this process's report, and every page's record."""
+    config_path: Path, config: MkDocsConfig, workers: int, frame: str, finish: Finish | None
+) -> tuple[_Report, dict[str, PageRecord], dict[str, list[str]]]:
+    """Every page, in ``workers`` shares: this process's report, every page's record, and
+    what ``finish`` said of each file."""
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with contextlib.ExitStack() as stack:
         others: list[Future[_Report]] = []
@@ -261,12 +275,12 @@ def _in_shares(
                 ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method))
             )
             others = [
-                pool.submit(_share_in_worker, str(config_path), share, workers, frame)
+                pool.submit(_share_in_worker, str(config_path), share, workers, frame, finish)
                 for share in range(1, workers)
             ]
-        first = _build_share(config, 0, workers, frame)
+        first = _build_share(config, 0, workers, frame, finish)
         assert first is not None
-        pages = dict(first.pages)
+        pages, finished = dict(first.pages), dict(first.finished)
         for future in others:
             report = future.result()
             for page in report.pages.values():
@@ -274,7 +288,8 @@ def _in_shares(
             if report.error is not None:
                 raise report.error
             pages.update(report.pages)
-    return first, pages
+            finished.update(report.finished)
+    return first, pages, finished
 
 
 class _Keep(logging.Handler):
@@ -290,7 +305,9 @@ class _Keep(logging.Handler):
             self.report.pages[self.page].log.append((record.levelno, record.getMessage()))
 
 
-def _share_in_worker(config_path: str, share: int, workers: int, frame: str) -> _Report:
+def _share_in_worker(
+    config_path: str, share: int, workers: int, frame: str, finish: Finish | None
+) -> _Report:
     """In a worker process: one share of the build, its log and error brought back."""
     logger = logging.getLogger(_LOGGER)
     logger.propagate = False  # what it logs is said again by the first process
@@ -298,7 +315,7 @@ def _share_in_worker(config_path: str, share: int, workers: int, frame: str) -> 
         config = load(Path(config_path))  # what it says, the first process said already
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        found = _build_share(config, share, workers, frame)
+        found = _build_share(config, share, workers, frame, finish)
         assert found is not None
         return found
     except BaseException as error:  # brought back to the first process, which raises it
@@ -306,7 +323,12 @@ def _share_in_worker(config_path: str, share: int, workers: int, frame: str) -> 
 
 
 def _build_share(
-    config: MkDocsConfig, share: int, workers: int, frame: str, previous: Record | None = None
+    config: MkDocsConfig,
+    share: int,
+    workers: int,
+    frame: str,
+    finish: Finish | None,
+    previous: Record | None = None,
 ) -> _Report | None:
     """MkDocs' build, from the files to the written pages, for the pages of ``share``.
 
@@ -395,6 +417,8 @@ def _build_share(
             report.written.append(file.dest_uri)
     finally:
         logger.removeHandler(keep)
+    if finish is not None:
+        report.finished = finish(Path(config.site_dir), report.written)
     return report
 
 
@@ -454,9 +478,10 @@ def _owners(documents: Sequence[File], in_nav: set[str], workers: int) -> dict[s
     Every process computes the same shares from the same files.
     """
     owners = dict.fromkeys(in_nav, 0)
+    sizes = {file.src_uri: os.stat(file.abs_src_path or "").st_size for file in documents}
     loads = [0] * workers
+    loads[0] = sum(sizes[uri] for uri in in_nav if uri in sizes)
     rest = [file for file in documents if file.src_uri not in in_nav]
-    sizes = {file.src_uri: os.stat(file.abs_src_path or "").st_size for file in rest}
     for file in sorted(rest, key=lambda f: (-sizes[f.src_uri], f.src_uri)):
         share = loads.index(min(loads))
         owners[file.src_uri] = share
