@@ -9,7 +9,6 @@ one atomic step (publish.py: the lock, the exchange, the cleanup after a kill).
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import time
@@ -421,13 +420,8 @@ def _keep_index(published: Path, site_dir: Path) -> None:
     Pagefind never rewrites a file of its index, so links to the old files are enough.
     """
     index = published / INDEX_DIR
-    if not index.is_dir():
-        return
-    try:
-        shutil.copytree(index, site_dir / INDEX_DIR, copy_function=os.link)
-    except OSError:  # another filesystem, or no hard links
-        shutil.rmtree(site_dir / INDEX_DIR, ignore_errors=True)
-        shutil.copytree(index, site_dir / INDEX_DIR)
+    if index.is_dir():
+        buildcache.link_copy(index, site_dir / INDEX_DIR)
 
 
 def _run_pagefind(site_dir: Path, output: Path | None = None) -> None:
