@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from conftest import BASE, REPO
 from fichotheque.buildcache import FOLDER, RECORD
 from fichotheque.check import check_project
 from fichotheque.engine import SITE_MARKER, BuildError, BuildReport, build_site, stage_site
+from fichotheque.files import NEW_FILE_MODE
 from fichotheque.project import Project
 from fichotheque.publish import WORK_DIR
 
@@ -174,6 +176,26 @@ def test_pages_are_french_and_load_nothing_from_third_parties(
             )
             url = tag.get("src") or (tag.get("href") if fetched_link else None)
             assert not url or not urlsplit(url).netloc, f"{html}: {url}"
+
+
+def test_every_published_file_is_readable_by_the_web_server(
+    built_example: tuple[Project, BuildReport],
+) -> None:
+    """A web server reads the site as another user: what new files here let others read,
+    every file and folder of the site lets them read (none is left private to its
+    writer, as a temporary file is)."""
+    project, _ = built_example
+    readable = NEW_FILE_MODE & 0o444
+    entries = [project.site_dir, *project.site_dir.rglob("*")]
+    files = [path for path in entries if path.is_file()]
+    assert readable and len(files) > 100
+    private = [
+        path.relative_to(project.site_dir).as_posix()
+        for path in entries
+        if stat.S_IMODE(path.stat().st_mode) & readable != readable
+        or (path.is_dir() and stat.S_IMODE(path.stat().st_mode) & readable >> 2 != readable >> 2)
+    ]
+    assert private == []
 
 
 def test_resource_file_is_published_and_linked(built_example: tuple[Project, BuildReport]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from casefiles import CASES, TODAY
 from conftest import BASE
 from fichotheque.check import check_project
-from fichotheque.files import CopyError, copy_tree
+from fichotheque.files import NEW_FILE_MODE, CopyError, copy_tree, write_text
 from fichotheque.limits import MAX_FICHE_BYTES
 from fichotheque.project import Project
 
@@ -269,3 +270,18 @@ def test_a_resource_through_a_link_is_refused(project: Path, link_target: str) -
     assert [(p.file, p.line, p.code) for p in problems if p.file == "fiches/ressource.md"] == [
         ("fiches/ressource.md", 12, "lien-symbolique")
     ]
+
+
+def test_a_written_file_gets_the_usual_permissions_or_keeps_its_own(tmp_path: Path) -> None:
+    """Writing through a temporary file does not leave a file only its writer can read."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    new = tmp_path / "nouveau.md"
+    write_text(new, "texte")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask == NEW_FILE_MODE
+    kept = tmp_path / "garde.md"
+    kept.write_text("avant")
+    kept.chmod(0o640)
+    write_text(kept, "après")
+    assert kept.read_text() == "après"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640

@@ -190,13 +190,30 @@ def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files only their owner can read; a written file gets the permissions
+# any new file gets (a web server must read the site), or keeps those of the file it
+# replaces.
+NEW_FILE_MODE = 0o666 & ~_umask()
+
+
 def _temporary_beside(path: Path, content: str | bytes) -> Path:
     """``content`` written whole in a temporary file of ``path``'s folder (text as UTF-8)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = NEW_FILE_MODE
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(data)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
