@@ -157,6 +157,35 @@ def test_a_tarball_without_the_published_checksum_is_refused_and_the_site_kept(
     assert (tmp_path / "cache" / package.tarball_name).read_bytes() == genuine
 
 
+def test_the_unpacked_editor_kept_for_the_next_build_gives_the_same_files(
+    example: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next build reads the editor's files from an unpacked copy, the same files; a
+    damaged copy is unpacked again from the checked tarball."""
+    package = editor.PACKAGES["sveltia"]
+    genuine = editor.tarball(package)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / package.tarball_name).write_bytes(genuine)
+    monkeypatch.setenv(CACHE_ENV, str(cache))
+    result = check_project(example)
+    settings = EditorSettings("github", "centre/fiches")
+
+    def installed(name: str) -> dict[str, bytes]:
+        editor._EXTRACTED.clear()  # as in a new process
+        admin = editor.install(tmp_path / name, settings, result.taxonomy, result.glossary, "Site")
+        files = (p for p in admin.rglob("*") if p.is_file())
+        return {p.relative_to(admin).as_posix(): p.read_bytes() for p in files}
+
+    first = installed("premier")
+    (kept,) = cache.glob(f"{package.tarball_name}.*.tar")
+    assert any(name.endswith(".js") and len(data) > 100_000 for name, data in first.items())
+    assert installed("second") == first
+    kept.write_bytes(kept.read_bytes()[:1000])
+    assert installed("troisieme") == first
+    assert kept.stat().st_size > 1000
+
+
 def test_an_unreachable_registry_is_explained(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

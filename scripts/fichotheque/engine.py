@@ -20,7 +20,7 @@ import yaml
 from . import buildcache, editor, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
-from .files import CopyError, copy_tree, published_files, read_text, write_text
+from .files import CopyError, copy_tree, published_files, read_text
 from .harden import Hardening, Policy, harden_site, html_pages, new_secret
 from .history import last_changes
 from .htmlpolicy import wrap_body
@@ -265,12 +265,19 @@ def _write_docs(project: Project, site: Site, docs: Path, secret: str) -> None:
                 f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
                 "génère ; renommez-la (ou changez la clé de facette correspondante)."
             )
-        write_text(path, page.text())
+        _stage(path, page.text())
     for target, text in site.texts.items():
         path = docs / target
         if path.exists():
             raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
-        write_text(path, text)
+        _stage(path, text)
+
+
+def _stage(path: Path, text: str) -> None:
+    """Write a file of the staging folder: a new folder of the build's own, which nobody
+    reads before the build is done, so no temporary file is needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
 
 
 def _mark_bodies(docs: Path, secret: str) -> None:
@@ -280,7 +287,7 @@ def _mark_bodies(docs: Path, secret: str) -> None:
     """
     for path in docs.rglob("*.md"):
         front, body, _line = split_front_matter(path.read_text(encoding="utf-8"))
-        write_text(path, front + wrap_body(body, secret) + "\n")
+        _stage(path, front + wrap_body(body, secret) + "\n")
 
 
 CONTRIBUTE_SECTION = "Contribuer"
