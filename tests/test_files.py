@@ -20,9 +20,10 @@ import pytest
 from casefiles import CASES, TODAY
 from conftest import BASE
 from fichotheque.check import check_project
-from fichotheque.files import NEW_FILE_MODE, CopyError, copy_tree, write_text
+from fichotheque.files import NEW_FILE_MODE, CopyError, write_text
 from fichotheque.limits import MAX_FICHE_BYTES
 from fichotheque.project import Project
+from fichotheque.staging import Staging
 
 EXECUTABLE = Path(sys.executable).parent / "fichotheque"
 SETPRIV = shutil.which("setpriv") or shutil.which("setpriv", path="/usr/bin:/bin")
@@ -170,13 +171,17 @@ except BuildError as error:
     assert not (project / "site").exists()
 
 
-def test_copy_tree_names_what_it_cannot_copy(tmp_path: Path) -> None:
-    """copy_tree raises a French CopyError for a target it cannot write."""
+def test_staging_names_what_it_cannot_copy(tmp_path: Path) -> None:
+    """Staging raises a French CopyError for a target it cannot write."""
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs/page.md").write_text("x", encoding="utf-8")
     (tmp_path / "cible").write_text("un fichier, pas un dossier", encoding="utf-8")
-    with pytest.raises(CopyError, match=r"n'a pas pu être copié dans le site \(un fichier porte"):
-        copy_tree(tmp_path / "docs", tmp_path / "cible")
+    with pytest.raises(
+        CopyError, match=r"n'a pas pu être copié dans le site \(un élément du chemin"
+    ):
+        Staging(tmp_path / "cible").copy_tree(tmp_path / "docs", "docs")
+    with pytest.raises(CopyError, match=r"n'a pas pu être écrit \(un élément du chemin"):
+        Staging(tmp_path / "cible").write("docs/autre.md", "texte")
 
 
 @pytest.mark.parametrize(
@@ -205,7 +210,9 @@ def test_a_pipe_is_reported_and_never_read(
 def test_a_pipe_in_docs_is_neither_read_nor_copied(project: Path, tmp_path: Path) -> None:
     """The build publishes only regular files: a FIFO in docs/ neither blocks nor is copied."""
     os.mkfifo(project / "docs/tube")
-    copy_tree(project / "docs", tmp_path / "copie")
+    staging = Staging(tmp_path)
+    staging.copy_tree(project / "docs", "copie")
+    staging.finish()
     assert (tmp_path / "copie/page.md").is_file()
     assert not (tmp_path / "copie/tube").exists()
 

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import copy_example
 from fichotheque import publish
-from fichotheque.buildcache import FOLDER
+from fichotheque.buildcache import FOLDER, SITE
 from fichotheque.check import check_project
 from fichotheque.engine import BuildError, build_site
 from fichotheque.project import Project
@@ -259,11 +259,13 @@ def test_sigterm_during_a_build_cleans_up(project: Project, sites: Sites, moment
     if moment == "before-exchange":
         process = paused(project, moment)
     else:
-        process = start(project)
         work = project.root / WORK_DIR
+        shutil.rmtree(work / FOLDER)  # nothing kept: MkDocs converts every page
+        process = start(project)
         deadline = time.monotonic() + 60
-        while not any(work.glob("build-*/mkdocs.yml")) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        while not (work / FOLDER / SITE).is_dir() and time.monotonic() < deadline:
+            time.sleep(0.01)  # MkDocs has started writing the site
+        assert process.poll() is None, "the build ended before MkDocs wrote anything"
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGTERM, stderr

@@ -8,9 +8,9 @@ The work folder (publish.py) keeps ``cache/`` from one build to the next::
                                       index, no editor: each build adds those to its copy)
       record.json                     what that site was built from (``Kept``)
 
-Each build stages the whole project afresh, so what it stages is never stale. ``mirror``
-then copies it over ``cache/``, replacing only the files whose bytes differ; MkDocs
-converts again only the pages whose source changed, unless what every page shows did
+Each build stages the whole project afresh into ``cache/``, so what it stages is never
+stale, writing only the files whose bytes differ (staging.py); MkDocs converts again
+only the pages whose source changed, unless what every page shows did
 (mkdocsbuild.Record), and harden.py reads only the pages MkDocs wrote. The body
 secret is drawn again, and the site started over, when the allowed hosts (the policy of
 every page) or the format of the record change. The secret never leaves the work folder:
@@ -77,44 +77,6 @@ def keep(folder: Path, kept: Kept) -> None:
         "hashes": kept.hashes,
     }
     write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
-
-
-def mirror(staging: Path, folder: Path) -> None:
-    """Make the staged project in ``folder`` that of ``staging``, replacing only what differs."""
-    folder.mkdir(exist_ok=True)
-    names = {entry.name for entry in os.scandir(staging)} | {
-        entry.name for entry in os.scandir(folder) if entry.name not in (SITE, RECORD)
-    }
-    for name in sorted(names):
-        _mirror(staging / name, folder / name)
-
-
-def _mirror(source: Path, target: Path) -> None:
-    if source.is_dir():
-        if target.exists() and not target.is_dir():
-            target.unlink()
-        target.mkdir(parents=True, exist_ok=True)
-        wanted = {entry.name for entry in os.scandir(source)}
-        for entry in os.scandir(target):
-            if entry.name not in wanted:
-                _remove(Path(entry.path))
-        for name in sorted(wanted):
-            _mirror(source / name, target / name)
-    elif source.is_file():
-        if target.is_dir():
-            shutil.rmtree(target)
-        data = source.read_bytes()
-        if not target.is_file() or target.read_bytes() != data:
-            write_text(target, data)
-    else:
-        _remove(target)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def link_copy(source: Path, target: Path) -> None:

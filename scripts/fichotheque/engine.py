@@ -20,7 +20,7 @@ import yaml
 from . import buildcache, editor, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
-from .files import CopyError, copy_tree, published_files, read_text
+from .files import CopyError, published_files, read_text
 from .harden import Hardening, Policy, harden_site, html_pages, new_secret
 from .history import last_changes
 from .htmlpolicy import wrap_body
@@ -43,8 +43,10 @@ from .routes import INDEX_DIR
 from .siteconfig import ConfigError, write_site_config
 from .sitemap import split_sitemap
 from .sitesettings import read_settings
+from .staging import Staging
 
 SITE_MARKER = ".fichotheque-site"
+DOCS = "docs"  # the staged pages, in the staging folder
 
 
 class BuildError(Exception):
@@ -97,15 +99,15 @@ def build_site(
         if kept is None or kept.hosts != settings.allowed_hosts:  # the policy of every page
             kept = buildcache.Kept(new_secret(), settings.allowed_hosts)
         settings = replace(settings, body_secret=kept.secret)
+        cache.mkdir(exist_ok=True)
         _config, fiche_count = stage_site(
             project,
             result,
-            staging,
+            cache,
             include_drafts=include_drafts,
             settings=settings,
             progress=progress,
         )
-        buildcache.mirror(staging, cache)
         built = cache / buildcache.SITE
         hardening = Hardening(settings.body_secret, Policy(settings.allowed_hosts))
         with progress.stage("Conversion des pages (MkDocs)"):
@@ -162,8 +164,9 @@ def stage_site(
 ) -> tuple[Path, int]:
     """Write the pages and a mkdocs.yml for any Material-compatible engine into ``staging``.
 
-    Returns the path of that mkdocs.yml (its site_dir is ``staging/site``) and the number
-    of fiches staged.
+    ``staging`` may hold what an earlier build staged there: only what differs is written
+    (staging.py). Returns the path of that mkdocs.yml (its site_dir is ``staging/site``)
+    and the number of fiches staged.
     """
     progress = progress or Progress(show=False)
     with progress.stage("Catalogue") as step:
@@ -189,9 +192,10 @@ def stage_site(
             site.pages.append(page)
             site.staff_pages.append(page.path)
         step.total = len(site.pages)
-        docs = staging / "docs"
-        _write_docs(project, site, docs, settings.body_secret)
-        config = _write_config(project, site, staging)
+        staged = Staging(staging)
+        _write_docs(project, site, staged, settings.body_secret)
+        config = _write_config(project, site, staged)
+        staged.finish()
     return config, len(catalogue.fiches)
 
 
@@ -251,43 +255,30 @@ def _home_intro(project: Project) -> str:
     return split_front_matter(text)[1] if text is not None else ""
 
 
-def _write_docs(project: Project, site: Site, docs: Path, secret: str) -> None:
+def _write_docs(project: Project, site: Site, staging: Staging, secret: str) -> None:
+    """Stage docs/: the hand-written pages, their bodies marked for the sanitiser (staff
+    pages are content too: the same policy applies to them as to fiches), the files
+    published as they are, and the generated pages."""
     if project.docs_dir.is_dir():
-        copy_tree(project.docs_dir, docs)
-        (docs / HOME).unlink(missing_ok=True)
-        _mark_bodies(docs, secret)
-    else:
-        docs.mkdir()
+        staging.copy_tree(
+            project.docs_dir, DOCS, markdown=lambda text: _marked(text, secret), exclude={HOME}
+        )
     for page in site.pages:
-        path = docs / page.path
-        if path.exists() or any(parent.is_file() for parent in path.parents):
+        if staging.holds(f"{DOCS}/{page.path}"):
             raise BuildError(
                 f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
                 "génère ; renommez-la (ou changez la clé de facette correspondante)."
             )
-        _stage(path, page.text())
+        staging.write(f"{DOCS}/{page.path}", page.text())
     for target, text in site.texts.items():
-        path = docs / target
-        if path.exists():
+        if staging.holds(f"{DOCS}/{target}"):
             raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
-        _stage(path, text)
+        staging.write(f"{DOCS}/{target}", text)
 
 
-def _stage(path: Path, text: str) -> None:
-    """Write a file of the staging folder: a new folder of the build's own, which nobody
-    reads before the build is done, so no temporary file is needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode("utf-8"))
-
-
-def _mark_bodies(docs: Path, secret: str) -> None:
-    """Stage the hand-written pages of docs/ with their bodies marked for the sanitiser.
-
-    Staff pages are content too: the same policy applies to them as to fiches.
-    """
-    for path in docs.rglob("*.md"):
-        front, body, _line = split_front_matter(path.read_text(encoding="utf-8"))
-        _stage(path, front + wrap_body(body, secret) + "\n")
+def _marked(text: str, secret: str) -> str:
+    front, body, _line = split_front_matter(text)
+    return front + wrap_body(body, secret) + "\n"
 
 
 CONTRIBUTE_SECTION = "Contribuer"
@@ -319,7 +310,7 @@ def _for_staff(path: Path) -> bool:
     return isinstance(meta, dict) and meta.get(CONTRIBUTE_KEY) is True
 
 
-def _write_config(project: Project, site: Site, staging: Path) -> Path:
+def _write_config(project: Project, site: Site, staging: Staging) -> Path:
     """The staged mkdocs.yml: the project's settings plus the generated navigation."""
     generated_dirs = sorted({page.path.split("/")[0] for page in site.pages if "/" in page.path})
     public, staff = _user_pages(project, site)
@@ -352,7 +343,7 @@ def _run_mkdocs(
     converted again; ``finish`` is called on the pages written (see mkdocsbuild.build)."""
     from mkdocs import exceptions
 
-    if not config_path.parent.joinpath("docs").is_dir():
+    if not config_path.parent.joinpath(DOCS).is_dir():
         raise BuildError("le dossier des pages n'a pas pu être préparé.")
     logger = logging.getLogger("mkdocs")
     handler = _Collect()

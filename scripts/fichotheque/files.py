@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -265,7 +264,7 @@ def published_entries(folder: Path) -> list[tuple[Path, bool]]:
 
 
 def published_files(folder: Path) -> list[Path]:
-    """Every file below ``folder`` that ``copy_tree`` publishes; unreadable parts are left out.
+    """Every file below ``folder`` that a build publishes; unreadable parts are left out.
 
     (``unreadable_below`` reports them.)
     """
@@ -279,27 +278,7 @@ def published_files(folder: Path) -> list[Path]:
     return files
 
 
-def copy_tree(source: Path, target: Path) -> None:
-    """Copy the ``published_entries`` of ``source`` into ``target``, folders included.
-
-    Raises CopyError, with a French message, for what cannot be read or written.
-    """
-    try:
-        entries = published_entries(source)
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise CopyError(_copy_failure(source, "le dossier", error)) from None
-    for path, is_dir in entries:
-        if is_dir:
-            copy_tree(path, target / path.name)
-            continue
-        try:
-            shutil.copyfile(path, target / path.name)
-        except OSError as error:
-            raise CopyError(_copy_failure(path, "le fichier", error)) from None
-
-
-def _copy_failure(path: Path, what: str, error: OSError) -> str:
+def copy_failure(path: Path, what: str, error: OSError) -> str:
     return (
         f"{what} « {path} » n'a pas pu être copié dans le site ({os_reason(error)}) ; "
         "rendez-le lisible ou retirez-le, puis relancez la construction."
@@ -307,7 +286,7 @@ def _copy_failure(path: Path, what: str, error: OSError) -> str:
 
 
 def unreadable_below(folder: Path, root: Path) -> list[Problem]:
-    """What ``copy_tree`` could not read below ``folder``: a check finds it before a build.
+    """What a build could not read below ``folder``: a check finds it before a build.
 
     Files are opened without blocking and closed at once, never read.
     """

@@ -8,17 +8,16 @@ for the engine to resolve.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .files import copy_tree
 from .generated_html import NAME as GENERATED_HTML
 from .routes import FEED_FILE, QUERY_PARAMETER, SEARCH, address
 from .safe_attrs import NAME as SAFE_ATTR_LIST
+from .staging import Staging, tree_files
 
 THEME_DIR = Path(__file__).parent / "theme"
 THEME, LANGUAGE = "material", "fr"  # what a mkdocs.yml without « theme » gets
@@ -120,9 +119,9 @@ def load_project_config(path: Path) -> dict[str, Any]:
 
 
 def write_site_config(
-    project_config: Path, staging: Path, nav: list[object], not_in_nav: list[str]
+    project_config: Path, staging: Staging, nav: list[object], not_in_nav: list[str]
 ) -> Path:
-    """Write ``staging/mkdocs.yml`` for the pages already written to ``staging/docs``."""
+    """Stage ``mkdocs.yml`` and the theme's overrides for the pages staged in ``docs/``."""
     config = load_project_config(project_config)
     theme = config.get("theme") or {}
     if isinstance(theme, str):
@@ -136,8 +135,7 @@ def write_site_config(
             f"le thème « {theme['name']} » n'est pas pris en charge : les pages de Fichothèque "
             f"sont faites pour Material for MkDocs ; écrivez « theme: {{name: {THEME}}} »."
         )
-    overrides = staging / OVERRIDES
-    shutil.copytree(THEME_DIR, overrides)
+    overrides = {name: path for path, name in tree_files(THEME_DIR).items()}
     user_dir = theme.get("custom_dir")
     if user_dir is not None:
         # The project's own overrides win over Fichothèque's, file by file.
@@ -150,7 +148,9 @@ def write_site_config(
             )
         if not source.is_dir():
             raise ConfigError(f"le dossier custom_dir « {user_dir} » de mkdocs.yml n'existe pas.")
-        copy_tree(source, overrides)
+        overrides.update({name: path for path, name in tree_files(source).items()})
+    for name, path in overrides.items():
+        staging.copy(path, f"{OVERRIDES}/{name}")
     theme["custom_dir"] = OVERRIDES
     extensions = config.get("markdown_extensions") or []
     if not isinstance(extensions, list):
@@ -181,11 +181,10 @@ def write_site_config(
             "not_in_nav": "\n".join(not_in_nav),
         }
     )
-    path = staging / "mkdocs.yml"
-    path.write_text(
-        yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    staging.write(
+        "mkdocs.yml", yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     )
-    return path
+    return staging.root / "mkdocs.yml"
 
 
 def search_plugin(entry: object) -> bool:
