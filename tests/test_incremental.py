@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_example
-from fichotheque import buildcache, fingerprint
+from fichotheque import buildcache, editor, fingerprint
 from fichotheque.check import check_project
 from fichotheque.engine import build_site
 from fichotheque.problems import is_failure
@@ -115,8 +115,8 @@ def _built_twice(
     return project, before, _inodes(project), site_before
 
 
-def _same_as_cold(project: Project, tmp_path: Path) -> None:
-    cold = tmp_path / "froid" / "site"
+def _same_as_cold(project: Project, tmp_path: Path, name: str = "froid") -> None:
+    cold = tmp_path / name / "site"
     cold.parent.mkdir()
     _build(project, cold)
     built, expected = _files(project.site_dir), _files(cold)
@@ -215,3 +215,35 @@ def test_the_published_site_never_shares_a_file_that_a_later_build_writes_into(
     finally:
         os.close(kept)
     assert "juin" in page.read_text(encoding="utf-8")
+
+
+def test_each_build_makes_its_copy_from_the_site_it_replaced(tmp_path: Path) -> None:
+    """From the third build on, the published copy is the site replaced by the one before,
+    brought up to date (buildcache.site_copy): after each change it is still the cold
+    build's site, and every page is a link to the cache's."""
+    project = copy_example(tmp_path / "example")
+    work = project.root / WORK_DIR / buildcache.FOLDER
+    _build(project, project.site_dir)
+    added = project.fiches_dir / "2024-une-fiche-de-plus.md"
+    text = _fiche(project).read_text(encoding="utf-8").replace("numero: 2\n", "")
+
+    def add(project: Project) -> None:
+        added.write_text(text.replace("Les plans locaux", "D'autres plans locaux"), "utf-8")
+
+    changes = [add, _body, _title, lambda project: added.unlink(), _glossary]
+    for step, change in enumerate(changes):
+        change(project)
+        _build(project, project.site_dir)
+        assert (work / buildcache.SPARE).is_dir(), "the replaced site is kept"
+        _same_as_cold(project, tmp_path, f"froid-{step}")
+        assert (project.site_dir / "fiches" / added.stem).exists() == added.exists()
+        built = work / buildcache.SITE
+        pages = [
+            page.relative_to(project.site_dir)
+            for page in project.site_dir.rglob("*.html")
+            if page.parent.name != editor.EDITOR_DIR  # the editor is added to each copy
+        ]
+        assert pages and all(
+            (project.site_dir / page).stat().st_ino == (built / page).stat().st_ino
+            for page in pages
+        )

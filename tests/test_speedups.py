@@ -174,3 +174,24 @@ def test_the_glossary_users_of_a_meaning_are_the_fiches_that_use_it() -> None:
     for meaning in meanings:
         expected = [f for f in catalogue.fiches if meaning in catalogue.acronyms[f.slug]]
         assert catalogue.fiches_using(meaning) == expected
+
+
+def test_the_glossary_pattern_finds_what_a_plain_alternation_finds() -> None:
+    """The terms, as a trie, match where and what « longest|…|shortest » would match."""
+    from fichotheque.glossary import Entry, Glossary
+
+    rng = random.Random(11)
+    letters = "ABCIPé-' "
+    terms = sorted({"".join(rng.choices(letters, k=rng.randint(1, 5))).strip() for _ in range(60)})
+    terms = [t for t in terms if t]
+    glossary = Glossary(tuple(Entry(term, ()) for term in terms))
+    ordered = sorted(terms, key=len, reverse=True)
+    plain = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+    assert glossary.pattern is not None
+    matches = 0
+    for _ in range(300):
+        text = "".join(rng.choices(letters + "xy\n", k=rng.randint(0, 80)))
+        found = [(m.start(), m.group(0)) for m in glossary.pattern.finditer(text)]
+        assert found == [(m.start(), m.group(0)) for m in plain.finditer(text)], text
+        matches += len(found)
+    assert matches > 300

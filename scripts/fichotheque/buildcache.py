@@ -7,6 +7,8 @@ The work folder (publish.py) keeps ``cache/`` from one build to the next::
       site/                           what MkDocs wrote and harden.py made safe (no search
                                       index, no editor: each build adds those to its copy)
       record.json                     what that site was built from (``Kept``)
+      site-precedent/                 the site the last publication replaced, made into the
+                                      next one's copy of site/ (``site_copy``)
 
 Each build stages the whole project afresh into ``cache/``, so what it stages is never
 stale, writing only the files whose bytes differ (staging.py); MkDocs converts again
@@ -25,6 +27,7 @@ it, so a published file never changes under its readers.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -37,6 +40,7 @@ from .mkdocsbuild import Record
 
 FOLDER = "cache"
 SITE = "site"
+SPARE = "site-precedent"  # the site published before the last one (site_copy)
 RECORD = "record.json"
 FORMAT = 1
 
@@ -77,6 +81,69 @@ def keep(folder: Path, kept: Kept) -> None:
         "hashes": kept.hashes,
     }
     write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
+
+
+def site_copy(built: Path, target: Path, spare: Path) -> None:
+    """Make ``target`` (absent) a copy of ``built`` made of hard links.
+
+    The site published before, kept at ``spare`` by ``keep_spare``, becomes that copy:
+    only the files that are no longer links to those of ``built`` are linked again
+    (``relink``). Without one, every folder is made anew (``link_copy``), which is slow
+    where making a folder is (a third of a millisecond each, for a folder per page).
+    """
+    if spare.is_dir():
+        try:
+            os.replace(spare, target)
+            relink(built, target)
+            return
+        except OSError:  # no hard links here, or the spare copy is unusable
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(spare, ignore_errors=True)
+    link_copy(built, target)
+
+
+def keep_spare(previous: Path, spare: Path) -> None:
+    """Keep the site just replaced by the publication for the next ``site_copy``.
+
+    Its files are never written into again, only replaced or removed: a visitor still
+    reading one of them reads it whole.
+    """
+    shutil.rmtree(spare, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        os.replace(previous, spare)
+
+
+def relink(source: Path, target: Path) -> None:
+    """Make the tree ``target`` hold exactly the files of ``source``, as hard links.
+
+    A file that is already a link to the same file (the same inode) stays as it is: no
+    file of ``source`` is ever written into, only replaced, so a link to it is up to date.
+    Raises OSError where hard links cannot be made.
+    """
+    with os.scandir(source) as scan:
+        wanted = {entry.name: entry for entry in scan}
+    with os.scandir(target) as scan:
+        present = {entry.name: entry for entry in scan}
+    for name, entry in list(present.items()):
+        if name not in wanted or entry.is_dir(follow_symlinks=False) != wanted[name].is_dir():
+            _remove(Path(entry.path))
+            present.pop(name)
+    for name, entry in wanted.items():
+        path = target / name
+        if entry.is_dir(follow_symlinks=False):
+            if name not in present:
+                path.mkdir()
+            relink(Path(entry.path), path)
+        elif name not in present or present[name].inode() != entry.inode():
+            path.unlink(missing_ok=True)
+            os.link(entry.path, path)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def link_copy(source: Path, target: Path) -> None:

@@ -126,7 +126,7 @@ def build_site(
             step.total = len(done) + len(left)
         kept.mkdocs = outcome.record
         buildcache.keep(cache, kept)
-        buildcache.link_copy(built, staging / "site")
+        buildcache.site_copy(built, staging / "site", cache / buildcache.SPARE)
         if settings.editor is not None:
             with progress.stage("Éditeur en ligne"):
                 _install_editor(result, staging / "site", settings)
@@ -143,7 +143,9 @@ def build_site(
         (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
         with progress.stage("Publication"):
-            _publish(work, staging / "site")
+            previous = _publish(work, staging / "site")
+        if previous is not None:
+            buildcache.keep_spare(previous, cache / buildcache.SPARE)
     except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
         raise BuildError(str(error)) from None
     finally:
@@ -441,9 +443,10 @@ def _run_pagefind(site_dir: Path, output: Path | None = None) -> None:
         raise BuildError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 
 
-def _publish(work: publish.Workspace, built: Path) -> None:
-    """Put ``built`` in place of the published site, atomically (see publish.py)."""
+def _publish(work: publish.Workspace, built: Path) -> Path | None:
+    """Put ``built`` in place of the published site, atomically (see publish.py); where
+    the site it replaced now is, if there was one."""
     try:
-        work.publish(built)
+        return work.publish(built)
     except publish.PublishError as error:
         raise BuildError(str(error)) from None

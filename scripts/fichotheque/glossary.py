@@ -63,11 +63,20 @@ class Glossary:
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
         """Matches any term of the glossary as a whole word, the longest first."""
-        terms = sorted((entry.term for entry in self.entries), key=len, reverse=True)
-        if not terms:
+        if not self.entries:
             return None
-        alternatives = "|".join(re.escape(term) for term in terms)
-        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        return re.compile(rf"(?<![\w-]){_trie(entry.term for entry in self.entries)}(?![\w-])")
+
+    @cached_property
+    def _spelled(self) -> tuple[tuple[Entry, tuple[tuple[Meaning, str], ...]], ...]:
+        """Each entry with its meanings long enough to be found written out, casefolded."""
+        return tuple(
+            (entry, tuple(
+                (m, m.expansion.casefold()) for m in entry.meanings
+                if len(m.expansion) >= MIN_EXPANSION
+            ))
+            for entry in self.entries
+        )  # fmt: skip
 
     @cached_property
     def _by_id(self) -> dict[str, Meaning]:
@@ -89,16 +98,37 @@ class Glossary:
         found = {match.group(0) for match in self.pattern.finditer(text)}
         folded = " ".join(text.casefold().split())
         meanings: list[Meaning] = []
-        for entry in self.entries:
-            spelled = [
-                m for m in entry.meanings
-                if len(m.expansion) >= MIN_EXPANSION and m.expansion.casefold() in folded
-            ]  # fmt: skip
+        for entry, expansions in self._spelled:
+            spelled = [m for m, expansion in expansions if expansion in folded]
             if entry.term in found:
                 choice = chosen.get(entry.term)
                 spelled += [m for m in entry.meanings if choice is None or m.id == choice]
             meanings += [m for m in entry.meanings if m in spelled]
         return tuple(meanings)
+
+
+_Trie = dict[str, "_Trie"]  # one character → what follows it; "" ends a word
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regular expression for any of ``words``, the longest that fits first, shaped as a
+    trie: re tries each alternative of a plain « a|b|c » at every position of the text,
+    a trie only the words that go on with the next character."""
+    root: _Trie = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branches(node: _Trie) -> str:
+        going_on = [re.escape(char) + branches(rest) for char, rest in node.items() if char]
+        if not going_on:
+            return ""
+        group = "(?:" + "|".join(going_on) + ")"
+        return group + "?" if "" in node else group  # greedy: the longer word first
+
+    return branches(root)
 
 
 def load_glossary(path: Path, file: str) -> tuple[Glossary, list[Problem]]:

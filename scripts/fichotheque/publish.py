@@ -110,18 +110,21 @@ class Workspace:
         """The work folder, ``.fichotheque/`` beside the target."""
         return self.staging.parent
 
-    def publish(self, built: Path) -> None:
-        """Put the folder ``built`` in place of the target; the old site goes to the staging."""
+    def publish(self, built: Path) -> Path | None:
+        """Put the folder ``built`` in place of the target; the old site goes to the staging.
+
+        Returns where the old site now is, if there was one.
+        """
         target = self.target
         try:
             if not target.exists():
                 os.replace(built, target)  # the first publication: nothing to replace
-                return
+                return None
             _pause("before-exchange")
             if exchange(built, target):
                 _pause("after-exchange")
-            else:
-                _replace_with_journal(self.folder, built, target)
+                return built
+            return _replace_with_journal(self.folder, built, target)
         except OSError as error:
             raise PublishError(
                 f"le site n'a pas pu être publié dans « {target} » ({error.strerror or error})."
@@ -225,7 +228,7 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _replace_with_journal(folder: Path, built: Path, target: Path) -> None:
+def _replace_with_journal(folder: Path, built: Path, target: Path) -> Path:
     """The fallback: rename the old site aside, then the new one in, under a journal."""
     previous = built.parent / "old-site"
     paths = (target, built, previous)
@@ -240,6 +243,7 @@ def _replace_with_journal(folder: Path, built: Path, target: Path) -> None:
     os.replace(built, target)
     _pause("after-renames")
     (folder / _JOURNAL).unlink()
+    return previous
 
 
 def _remove_leftovers(folder: Path, target: Path) -> None:
