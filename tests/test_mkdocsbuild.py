@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections.abc import Iterator
@@ -188,3 +189,22 @@ def test_pages_hardened_in_each_process_are_those_harden_site_gives(
     pages, built = _files(one / "site"), _files(two / "site")
     assert sorted(built) == sorted(pages)
     assert [name for name in pages if built[name] != pages[name]] == []
+
+
+def test_a_record_is_kept_whole() -> None:
+    """to_json gives what dataclasses.asdict gives, and from_json reads it back."""
+    from dataclasses import asdict
+
+    from fichotheque.mkdocsbuild import PageRecord, Record
+
+    record = Record(
+        "cadre",
+        [("index.md", "Accueil"), ("fiches/index.md", "Fiches")],
+        {
+            "index.md": PageRecord("a1", [(30, "un avertissement")], ["haut"], []),
+            "fiches/x.md": PageRecord("b2", [], ["partie"], [("index.md", "haut", "../#haut")]),
+        },
+        {"ressources/plan.pdf": "c3"},
+    )
+    assert record.to_json() == asdict(record)
+    assert Record.from_json(json.loads(json.dumps(record.to_json()))) == record

@@ -27,7 +27,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,7 +142,12 @@ class Record:
     files: dict[str, str] = field(default_factory=dict)  # the other files of docs/: digests
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        # Not dataclasses.asdict, which deep-copies every list: 70 ms at 1,000 fiches.
+        pages = {
+            uri: {"digest": p.digest, "log": p.log, "anchors": p.anchors, "links": p.links}
+            for uri, p in self.pages.items()
+        }
+        return {"frame": self.frame, "titles": self.titles, "pages": pages, "files": self.files}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:
