@@ -20,8 +20,11 @@ def test_json_export_lists_every_published_fiche_with_its_metadata(
 ) -> None:
     """fiches.json holds each published fiche once, with title, date, terms and URL."""
     project, _ = built_example
-    data = json.loads((project.site_dir / "donnees/fiches.json").read_text(encoding="utf-8"))
+    text = (project.site_dir / "donnees/fiches.json").read_text(encoding="utf-8")
+    data = json.loads(text)
     fiches = published_front_matter()
+    rows = [line for line in text.splitlines() if line.startswith('    {"')]
+    assert [json.loads(row.rstrip(",")) for row in rows] == data["fiches"]  # one per line
     assert data["licence"]["nom"] == "CC BY 4.0"
     assert sorted(f["slug"] for f in data["fiches"]) == sorted(fiches)
     for exported in data["fiches"]:

@@ -195,3 +195,29 @@ def test_the_glossary_pattern_finds_what_a_plain_alternation_finds() -> None:
         assert found == [(m.start(), m.group(0)) for m in plain.finditer(text)], text
         matches += len(found)
     assert matches > 300
+
+
+def test_masking_blanks_what_it_masks_and_nothing_else() -> None:
+    """Each masked span becomes spaces, its line breaks kept: offsets never move."""
+    from fichotheque.references import _MASKED, FICHE_REFERENCE, _masked, find_references
+
+    rng = random.Random(5)
+    pieces = [
+        "Fiche 12",
+        " texte ",
+        "`code`",
+        "[lien](x)",
+        "<b>",
+        "<!-- a\nb -->",
+        "\n```\nFiche 3\n```\n",
+        "\n",
+    ]
+    seen = 0
+    for _ in range(300):
+        body = "".join(rng.choices(pieces, k=rng.randint(0, 12)))
+        expected = _MASKED.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+        assert _masked(body) == expected
+        found = [offset for _number, offset in find_references(body)]
+        assert found == [m.start() for m in FICHE_REFERENCE.finditer(expected)], body
+        seen += len(found)
+    assert seen > 100

@@ -29,19 +29,30 @@ def reference_number(ref: str) -> int | None:
     return int(ref) if _NUMBER.fullmatch(ref) else None
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(span: str) -> str:
+    return _NOT_NEWLINE.sub(" ", span) if "\n" in span else " " * len(span)
+
+
 def _masked(body: str) -> str:
     """``body`` with every ignored span blanked, offsets unchanged."""
-    return _MASKED.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
+    return _MASKED.sub(lambda m: _blank(m.group(0)), body)
 
 
 def find_references(body: str) -> Iterator[tuple[int, int]]:
     """(number, offset) of each « Fiche N » outside code, comments, tags and links."""
+    if "Fiche" not in body:  # most bodies: nothing to mask
+        return
     for match in FICHE_REFERENCE.finditer(_masked(body)):
         yield int(match.group(1)), match.start()
 
 
 def link_references(body: str, link: Callable[[int, str], str | None]) -> str:
     """``body`` with each « Fiche N » replaced by ``link(N, text)``, unless that is None."""
+    if "Fiche" not in body:
+        return body
     pieces, last = [], 0
     for match in FICHE_REFERENCE.finditer(_masked(body)):
         text = body[match.start() : match.end()]

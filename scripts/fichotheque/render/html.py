@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -20,6 +21,9 @@ from ..text import one_line
 # libyaml's dumper when PyYAML has it (the same YAML, many times faster).
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 TERMS_FIRST = 8  # per facet, the most used terms shown before « Voir les N autres »
+# The pure functions every page calls thousands of times remember their last results:
+# the preview's next build, in the same process, asks for almost the same ones.
+_REMEMBERED = 1 << 17
 
 
 def fiche_path(fiche: Fiche) -> str:
@@ -47,6 +51,7 @@ def url_of(path: str) -> str:
     return f"{stem}/" if stem else ""
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def href(from_path: str, to_path: str) -> str:
     """A relative link from one page to a page or a file, as an escaped attribute value."""
     origin = url_of(from_path).rstrip("/") or "."
@@ -67,6 +72,7 @@ def _relative(target: str, origin: str) -> str:
     return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def esc(text: str) -> str:
     """User text made safe to place in HTML, on one line (a blank line would end the block)."""
     return html.escape(one_line(text), quote=True)
@@ -100,6 +106,7 @@ def time_tag(iso: str, text: str) -> str:
     return f'<time datetime="{esc(iso)}">{esc(text)}</time>'
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def period_tag(period: Period) -> str:
     """A date or period as a ``<time>`` element: machine-readable, shown in French."""
     return time_tag(period.iso(), period.french())
