@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import platform
+import queue
 import shutil
 import signal
 import socket
@@ -31,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,12 @@ def ours_cold(base: Path, timings: Path, cache: Path) -> dict[str, Any]:
 
 
 def preview_seconds(base: Path, fiche: Path, cache: Path) -> float:
-    """From saving an edited title to seeing it in Chromium, with ``fichotheque serve``."""
+    """From saving an edited title to seeing it in Chromium, with ``fichotheque serve``.
+
+    The browser reloads the page once ``serve`` says the preview is up to date, as its
+    reader would: a browser reloading many times a second would slow the very rebuild it
+    waits for (the server's threads share the interpreter with it).
+    """
     from playwright.sync_api import sync_playwright
 
     with socket.socket() as probe:
@@ -161,18 +166,19 @@ def preview_seconds(base: Path, fiche: Path, cache: Path) -> float:
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [FICHOTHEQUE, "serve", "--root", base, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         env={**os.environ, "CI": "true", "FICHOTHEQUE_CACHE": str(cache)},
     )  # fmt: skip
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout or ()]).start()
+
+    def said(start: str) -> None:
+        while not lines.get(timeout=3600).startswith(start):
+            pass
+
     address = f"http://127.0.0.1:{port}/fiches/{fiche.stem}/"
     try:
-        deadline = time.monotonic() + 3600
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(address, timeout=5).close()
-                break
-            except OSError:
-                time.sleep(0.5)
+        said("Aperçu sur")
         title = f"Titre modifié {time.time_ns()}"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
@@ -183,11 +189,10 @@ def preview_seconds(base: Path, fiche: Path, cache: Path) -> float:
             end = text.index("\n", start)
             fiche.write_text(text[:start] + f"title: {title}" + text[end:], encoding="utf-8")
             saved = time.perf_counter()
-            while page.locator("article h1").inner_text() != title:
-                if time.perf_counter() - saved > 3600:
-                    raise SystemExit("the preview never showed the edit")
-                time.sleep(0.1)
-                page.reload()
+            said("Aperçu à jour")
+            page.reload()
+            if page.locator("article h1").inner_text() != title:
+                raise SystemExit("the preview said it was up to date without the edit")
             seen = time.perf_counter() - saved
             browser.close()
         fiche.write_text(text, encoding="utf-8")

@@ -221,3 +221,42 @@ def test_masking_blanks_what_it_masks_and_nothing_else() -> None:
         assert found == [m.start() for m in FICHE_REFERENCE.finditer(expected)], body
         seen += len(found)
     assert seen > 100
+
+
+def test_the_meanings_a_text_uses_are_those_of_the_plain_search() -> None:
+    """used_in against the first way of finding them, on texts made of the example's
+    terms, expansions and choices."""
+    from fichotheque.glossary import MIN_EXPANSION, load_glossary
+
+    project = Project(Path(__file__).resolve().parent.parent)
+    glossary, _problems = load_glossary(project.glossary_path, "glossary.yml")
+    assert any(entry.is_ambiguous for entry in glossary.entries)
+
+    def plain(text: str, chosen: dict[str, str]) -> tuple[object, ...]:
+        found = {m.group(0) for e in glossary.entries for m in e.pattern().finditer(text)}
+        folded = " ".join(text.casefold().split())
+        meanings: list[object] = []
+        for entry in glossary.entries:
+            spelled = [
+                m for m in entry.meanings
+                if len(m.expansion) >= MIN_EXPANSION and m.expansion.casefold() in folded
+            ]  # fmt: skip
+            if entry.term in found:
+                choice = chosen.get(entry.term)
+                spelled += [m for m in entry.meanings if choice is None or m.id == choice]
+            meanings += [m for m in entry.meanings if m in spelled]
+        return tuple(meanings)
+
+    rng = random.Random(3)
+    words = [e.term for e in glossary.entries] + ["le", "la-", "x", "\n"]
+    words += [m.expansion.upper() for e in glossary.entries for m in e.meanings][:20]
+    used = 0
+    for _ in range(200):
+        text = " ".join(rng.choices(words, k=rng.randint(0, 15)))
+        chosen = {
+            e.term: rng.choice(e.meanings).id for e in glossary.entries if e.is_ambiguous
+            and rng.random() < 0.5
+        }  # fmt: skip
+        assert glossary.used_in(text, chosen) == plain(text, chosen), text
+        used += len(plain(text, chosen))
+    assert used > 200

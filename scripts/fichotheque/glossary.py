@@ -68,15 +68,14 @@ class Glossary:
         return re.compile(rf"(?<![\w-]){_trie(entry.term for entry in self.entries)}(?![\w-])")
 
     @cached_property
-    def _spelled(self) -> tuple[tuple[Entry, tuple[tuple[Meaning, str], ...]], ...]:
-        """Each entry with its meanings long enough to be found written out, casefolded."""
+    def _expansions(self) -> tuple[tuple[Meaning, str], ...]:
+        """The meanings long enough to be found written out, with their casefolded form."""
         return tuple(
-            (entry, tuple(
-                (m, m.expansion.casefold()) for m in entry.meanings
-                if len(m.expansion) >= MIN_EXPANSION
-            ))
+            (m, m.expansion.casefold())
             for entry in self.entries
-        )  # fmt: skip
+            for m in entry.meanings
+            if len(m.expansion) >= MIN_EXPANSION
+        )
 
     @cached_property
     def _by_id(self) -> dict[str, Meaning]:
@@ -97,13 +96,14 @@ class Glossary:
             return ()
         found = {match.group(0) for match in self.pattern.finditer(text)}
         folded = " ".join(text.casefold().split())
+        spelled = {m.id for m, expansion in self._expansions if expansion in folded}
         meanings: list[Meaning] = []
-        for entry, expansions in self._spelled:
-            spelled = [m for m, expansion in expansions if expansion in folded]
+        for entry in self.entries:  # ids are unique in the glossary (the check says so)
             if entry.term in found:
                 choice = chosen.get(entry.term)
-                spelled += [m for m in entry.meanings if choice is None or m.id == choice]
-            meanings += [m for m in entry.meanings if m in spelled]
+                meanings += [m for m in entry.meanings if choice in (None, m.id) or m.id in spelled]
+            elif spelled:
+                meanings += [m for m in entry.meanings if m.id in spelled]
         return tuple(meanings)
 
 
