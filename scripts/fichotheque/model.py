@@ -21,8 +21,9 @@ from .glossary import Glossary, Meaning
 from .taxonomy import Facet, Taxonomy, Term
 
 # At most this many other fiches are scored for each fiche (see _similar).
-SIMILAR_BUDGET = 100
+SIMILAR_BUDGET = 50
 SIMILAR_COUNT = 3
+WEIGHT_SCALE = 1 << 20  # a term's weight, in millionths or so
 
 
 def newest_first(fiches: list[Fiche]) -> list[Fiche]:
@@ -161,11 +162,14 @@ def _similar(
     list, each weighing less than any of them.
     """
     total = len(fiches)
+    # Whole numbers, so that a sum is exact whatever order a set gives its terms (it
+    # changes with each process) and never tips a tie one way or the other.
     weights = {
-        key: math.log(total / len(carriers))
+        key: round(math.log(total / len(carriers)) * WEIGHT_SCALE)
         for key, carriers in by_term.items()
         if len(carriers) * 2 <= total
     }
+    weight = weights.__getitem__
     terms_of = {
         fiche.slug: frozenset(
             (key, slug) for key, slugs in fiche.terms for slug in slugs if (key, slug) in weights
@@ -183,11 +187,7 @@ def _similar(
                     break
                 if other.slug not in excluded:
                     candidates[other.slug] = None
-        # fsum is exact, so the order a set gives (it changes with each process) never
-        # tips a tie one way or the other.
-        scores = {
-            slug: math.fsum(weights[term] for term in own & terms_of[slug]) for slug in candidates
-        }
+        scores = {slug: sum(map(weight, own & terms_of[slug])) for slug in candidates}
         ranked = heapq.nsmallest(SIMILAR_COUNT, scores, key=lambda s: (-scores[s], s))
         result[fiche.slug] = tuple(ranked)
     return result
