@@ -335,6 +335,25 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path: Path) -> None
     assert not (work / FOLDER / RECORD).exists()
 
 
+def test_a_failing_search_indexer_is_explained_and_the_site_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind, which runs while the editor is installed, fails: a French message with its
+    last line, and the published site as it was."""
+    import pagefind_bin
+
+    project = _mini_project(tmp_path)
+    _build(project)
+    before = {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()}
+    failing = tmp_path / "pagefind-en-panne"
+    failing.write_text("#!/bin/sh\necho 'Error: disque plein' >&2\nexit 1\n", encoding="utf-8")
+    failing.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: failing)
+    with pytest.raises(BuildError, match=r"\(Pagefind\) a échoué : Error: disque plein"):
+        _build(project)
+    assert {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()} == before
+
+
 def test_build_replaces_its_own_site_but_not_a_foreign_folder(tmp_path: Path) -> None:
     """site/ built by Fichothèque is replaced; a folder it did not build needs force=True."""
     project = _mini_project(tmp_path)

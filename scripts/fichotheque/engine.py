@@ -127,14 +127,22 @@ def build_site(
         kept.mkdocs = outcome.record
         buildcache.keep(cache, kept)
         buildcache.site_copy(built, staging / "site", cache / buildcache.SPARE)
-        if settings.editor is not None:
-            with progress.stage("Éditeur en ligne"):
-                _install_editor(result, staging / "site", settings)
-        if search:
-            with progress.stage("Index de recherche (Pagefind)"):
-                _run_pagefind(staging / "site")
-        else:
-            _keep_index(target, staging / "site")
+        # Pagefind reads only the pages, which are done: the editor is installed while
+        # it runs (a page without data-pagefind-body, such as the editor's, is skipped).
+        indexing = _start_pagefind(staging / "site") if search else None
+        try:
+            if settings.editor is not None:
+                with progress.stage("Éditeur en ligne"):
+                    _install_editor(result, staging / "site", settings)
+            if indexing is not None:
+                with progress.stage("Index de recherche (Pagefind)"):
+                    _wait_for_pagefind(indexing)
+            else:
+                _keep_index(target, staging / "site")
+        finally:
+            if indexing is not None and indexing.process.poll() is None:
+                indexing.process.kill()  # the build failed or was stopped meanwhile
+                indexing.process.wait()
         if strict and warnings:
             raise BuildError(
                 "MkDocs a signalé des avertissements, bloquants avec --strict : "
@@ -424,8 +432,20 @@ def _keep_index(published: Path, site_dir: Path) -> None:
         buildcache.link_copy(index, site_dir / INDEX_DIR)
 
 
+@dataclass
+class _Indexing:
+    """Pagefind, running."""
+
+    process: subprocess.Popen[str]
+    output: Path
+
+
 def _run_pagefind(site_dir: Path, output: Path | None = None) -> None:
     """Index the fiches of a built site with Pagefind (the binary ships in pagefind-bin)."""
+    _wait_for_pagefind(_start_pagefind(site_dir, output))
+
+
+def _start_pagefind(site_dir: Path, output: Path | None = None) -> _Indexing:
     from pagefind_bin import get_executable
 
     output = output or site_dir / INDEX_DIR
@@ -433,13 +453,27 @@ def _run_pagefind(site_dir: Path, output: Path | None = None) -> None:
     command += ["--output-path", str(output)]
     command += ["--exclude-selectors", ", ".join(NOT_INDEXED)]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    except OSError as error:
         raise BuildError(
             f"l'index de recherche (Pagefind) n'a pas pu être construit ({error})."
         ) from None
-    if result.returncode != 0 or not (output / "pagefind.js").is_file():
-        details = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["sans message"]
+    return _Indexing(process, output)
+
+
+def _wait_for_pagefind(indexing: _Indexing) -> None:
+    try:
+        stdout, stderr = indexing.process.communicate(timeout=1800)
+    except subprocess.TimeoutExpired as error:
+        indexing.process.kill()
+        indexing.process.wait()
+        raise BuildError(
+            f"l'index de recherche (Pagefind) n'a pas pu être construit ({error})."
+        ) from None
+    if indexing.process.returncode != 0 or not (indexing.output / "pagefind.js").is_file():
+        details = (stderr or stdout).strip().splitlines()[-1:] or ["sans message"]
         raise BuildError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 
 
