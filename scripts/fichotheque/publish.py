@@ -19,7 +19,8 @@ What a reader of the published folder (``site/``) can see, whatever happens to a
         .gitignore        « * »
         lock              held by the build in progress; holds its process id
         journal.json      only while a fallback publication is under way
-        build-XXXXXXXX/   one build's staging: docs/, mkdocs.yml, site/, then the old site
+        build-XXXXXXXX/   one build's staging: the new site/, then the old one, kept in
+                          cache/ for the next build's copy (buildcache.site_copy)
         cache/            what builds keep for the next one (buildcache.py)
 
   Under the lock, a build first removes what a killed build left there. SIGTERM is
