@@ -90,11 +90,18 @@ def _guide_title(project: Project) -> None:
     _edit(project.docs_dir / "guide-de-redaction.md", "title: Guide", "title: Petit guide")
 
 
+def _resource(project: Project) -> None:
+    """A resource file grows: the fiche that offers it shows its size."""
+    with (project.docs_dir / "ressources" / "seance-pci-2025.ics").open("a") as resource:
+        resource.write("COMMENT:" + "x" * 3000 + "\r\n")
+
+
 PARTIAL: dict[str, Callable[[Project], None]] = {
     "a fiche's body": _body,
-    "a fiche's title": _title,
+    "a fiche's title": _title,  # other fiches cite it: « Fiche 2 (« title ») »
     "a term of the taxonomy": _term,
     "the glossary": _glossary,
+    "a resource file": _resource,
 }
 WHOLE: dict[str, Callable[[Project], None]] = {
     "the settings": _settings,
@@ -247,3 +254,25 @@ def test_each_build_makes_its_copy_from_the_site_it_replaced(tmp_path: Path) -> 
             (project.site_dir / page).stat().st_ino == (built / page).stat().st_ino
             for page in pages
         )
+
+
+def test_a_fiche_page_whose_facts_did_not_change_is_not_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit to one fiche's body, only that fiche's page is rendered again."""
+    from fichotheque.render import site as render
+
+    project = copy_example(tmp_path / "example")
+    _build(project, project.site_dir)
+    rendered: list[str] = []
+    original = render.render_fiche
+
+    def counted(catalogue: object, fiche: object, *args: object, **kwargs: object) -> object:
+        rendered.append(fiche.slug)  # type: ignore[attr-defined]
+        return original(catalogue, fiche, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_fiche", counted)
+    _body(project)
+    _build(project, project.site_dir)
+    assert rendered == [_fiche(project).stem]
+    _same_as_cold(project, tmp_path)

@@ -42,7 +42,7 @@ FOLDER = "cache"
 SITE = "site"
 SPARE = "site-precedent"  # the site published before the last one (site_copy)
 RECORD = "record.json"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Kept:
     hosts: tuple[str, ...]  # the third-party hosts its policy allows
     mkdocs: Record | None = None  # None: MkDocs' own build, nothing to reuse
     hashes: dict[str, list[str]] = field(default_factory=dict)  # page → inline script hashes
+    pages: dict[str, str] = field(default_factory=dict)  # staged fiche page → its facts' digest
 
 
 def take(folder: Path) -> Kept | None:
@@ -65,7 +66,8 @@ def take(folder: Path) -> Kept | None:
             return None
         mkdocs = Record.from_json(data["mkdocs"]) if data["mkdocs"] is not None else None
         hashes = {str(k): [str(h) for h in v] for k, v in data["hashes"].items()}
-        return Kept(str(data["secret"]), tuple(data["hosts"]), mkdocs, hashes)
+        pages = {str(k): str(v) for k, v in data["pages"].items()}
+        return Kept(str(data["secret"]), tuple(data["hosts"]), mkdocs, hashes, pages)
     except (OSError, ValueError, KeyError, TypeError):  # absent, cut short, another version
         path.unlink(missing_ok=True)
         return None
@@ -79,6 +81,7 @@ def keep(folder: Path, kept: Kept) -> None:
         "hosts": list(kept.hosts),
         "mkdocs": kept.mkdocs.to_json() if kept.mkdocs is not None else None,
         "hashes": kept.hashes,
+        "pages": kept.pages,
     }
     write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
 

@@ -21,6 +21,7 @@ from . import buildcache, editor, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
 from .files import CopyError, published_files, read_text
+from .fingerprint import code_digest
 from .harden import Hardening, Policy, harden_site, html_pages, new_secret
 from .history import last_changes
 from .htmlpolicy import wrap_body
@@ -30,6 +31,7 @@ from .project import Project
 from .render import (
     HOME,
     Licence,
+    Rendered,
     Settings,
     Site,
     render_commands,
@@ -47,6 +49,7 @@ from .staging import Staging
 
 SITE_MARKER = ".fichotheque-site"
 DOCS = "docs"  # the staged pages, in the staging folder
+RENDER_LIBRARIES = ("PyYAML",)  # what writes a staged page besides our code
 
 
 class BuildError(Exception):
@@ -100,6 +103,10 @@ def build_site(
             kept = buildcache.Kept(new_secret(), settings.allowed_hosts)
         settings = replace(settings, body_secret=kept.secret)
         cache.mkdir(exist_ok=True)
+        rendered = Rendered(
+            _fiche_frame(result),
+            {p: d for p, d in kept.pages.items() if (cache / DOCS / p).is_file()},
+        )
         _config, fiche_count = stage_site(
             project,
             result,
@@ -107,7 +114,9 @@ def build_site(
             include_drafts=include_drafts,
             settings=settings,
             progress=progress,
+            rendered=rendered,
         )
+        kept.pages = rendered.now
         built = cache / buildcache.SITE
         hardening = Hardening(settings.body_secret, Policy(settings.allowed_hosts))
         with progress.stage("Conversion des pages (MkDocs)"):
@@ -171,12 +180,14 @@ def stage_site(
     include_drafts: bool = False,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    rendered: Rendered | None = None,
 ) -> tuple[Path, int]:
     """Write the pages and a mkdocs.yml for any Material-compatible engine into ``staging``.
 
     ``staging`` may hold what an earlier build staged there: only what differs is written
-    (staging.py). Returns the path of that mkdocs.yml (its site_dir is ``staging/site``)
-    and the number of fiches staged.
+    (staging.py), and with ``rendered`` a fiche page whose facts did not change is not
+    even rendered (render/site.py). Returns the path of that mkdocs.yml (its site_dir is
+    ``staging/site``) and the number of fiches staged.
     """
     progress = progress or Progress(show=False)
     with progress.stage("Catalogue") as step:
@@ -192,7 +203,9 @@ def stage_site(
     settings = settings or _settings(project)
     with progress.stage("Pages générées") as step:
         intro = wrap_body(_home_intro(project), settings.body_secret)
-        site = render_site(catalogue, project.root, home_intro=intro, settings=settings)
+        site = render_site(
+            catalogue, project.root, home_intro=intro, settings=settings, rendered=rendered
+        )
         for page in (
             render_reference(catalogue, settings.allowed_hosts),
             render_configuration(catalogue),
@@ -207,6 +220,13 @@ def stage_site(
         config = _write_config(project, site, staged)
         staged.finish()
     return config, len(catalogue.fiches)
+
+
+def _fiche_frame(result: CheckResult) -> bytes:
+    """What every fiche page depends on besides its own facts: the code, the taxonomy."""
+    digest = code_digest(RENDER_LIBRARIES)
+    digest.update(repr(result.taxonomy).encode("utf-8"))  # see fiche_page_digest
+    return digest.digest()
 
 
 def _check_target(project: Project, target: Path, *, force: bool) -> None:
@@ -279,7 +299,10 @@ def _write_docs(project: Project, site: Site, staging: Staging, secret: str) -> 
                 f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
                 "génère ; renommez-la (ou changez la clé de facette correspondante)."
             )
-        staging.write(f"{DOCS}/{page.path}", page.text())
+        if page.kept:
+            staging.keep(f"{DOCS}/{page.path}")
+        else:
+            staging.write(f"{DOCS}/{page.path}", page.text())
     for target, text in site.texts.items():
         if staging.holds(f"{DOCS}/{target}"):
             raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")

@@ -29,6 +29,10 @@ class Staging:
         parts = relative.split("/")
         return any("/".join(parts[:end]) in self._staged for end in range(1, len(parts) + 1))
 
+    def keep(self, relative: str) -> None:
+        """Stage the file already at ``relative`` as it is."""
+        self._staged.add(relative)
+
     def write(self, relative: str, content: str | bytes) -> None:
         """Stage ``content`` (text as UTF-8) at ``relative``, unless those bytes are there.
 

@@ -13,12 +13,13 @@ from .configuration import render_configuration
 from .exports import Licence
 from .html import Page
 from .reference import render_reference
-from .site import Settings, Site, render_site
+from .site import Rendered, Settings, Site, render_site
 
 __all__ = [
     "HOME",
     "Licence",
     "Page",
+    "Rendered",
     "Settings",
     "Site",
     "render_commands",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +15,7 @@ from ..glossary import Meaning
 from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
-from ..references import link_references
+from ..references import find_references, link_references
 from ..routes import CATALOGUE, GLOSSARY, HOME, YEAR_FILTER
 from ..schema import FIELDS, FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
@@ -151,6 +152,36 @@ def render_fiche(
     return Page(
         page, fiche.title, fiche.description, "\n\n".join(p for p in parts if p), indexed=True
     )
+
+
+def fiche_page_digest(
+    catalogue: Catalogue, fiche: Fiche, root: Path | None, body_secret: str, frame: bytes
+) -> str:
+    """A digest of everything ``render_fiche`` reads for ``fiche``: when it is the one of
+    the page staged by the last build, that page is the same (render/site.py keeps it).
+
+    ``frame`` digests what every fiche page depends on: the code, the taxonomy. Keep this
+    in step with render_fiche: tests build after each kind of change and compare the site
+    with a cold build, file by file.
+    """
+    body = unlink(fiche.body.strip(), catalogue.unpublished_links.get(fiche.slug, ()))
+    cited = [catalogue.fiche_numbered(number) for number, _offset in find_references(body)]
+    shown = [catalogue.fiche(slug) for slug in catalogue.related.get(fiche.slug, ())]
+    shown += [catalogue.fiche(slug) for slug in catalogue.similar.get(fiche.slug, ())]
+    shown += [catalogue.older(fiche), catalogue.newer(fiche)]
+    facts = (
+        fiche,
+        body_secret,
+        catalogue.acronyms.get(fiche.slug, ()),
+        catalogue.changed.get(fiche.slug),
+        catalogue.unpublished_links.get(fiche.slug, ()),
+        [(other.slug, other.title, other is fiche) if other else None for other in cited],
+        [(other.slug, other.title, other.period) if other else None for other in shown],
+        [_size(root / r.file) if root is not None and r.file else None for r in fiche.resources],
+    )
+    # repr, not pickle: pickle writes a string seen twice by reference, so equal facts
+    # held by other objects would give other bytes.
+    return hashlib.sha256(frame + repr(facts).encode("utf-8")).hexdigest()
 
 
 def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ...]) -> str:

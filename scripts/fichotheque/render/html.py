@@ -88,6 +88,7 @@ class Page:
     body: str
     indexed: bool = False  # a fiche: the search indexes its content (see theme/main.html)
     hide: tuple[str, ...] = ()  # Material's sidebars to leave out: "navigation", "toc"
+    kept: bool = False  # the page the last build staged is this one: no text to write
 
     def text(self) -> str:
         """The page file: front matter with escaped strings, then the body."""

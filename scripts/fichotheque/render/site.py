@@ -27,9 +27,9 @@ from .exports import (
     fiches_json,
     render_data_page,
 )
-from .fiche import render_fiche
+from .fiche import fiche_page_digest, render_fiche
 from .glossary import render_glossary, render_meanings
-from .html import Page, esc, facet_path
+from .html import Page, esc, facet_path, fiche_path
 from .listings import render_catalogue, render_facet, render_home, render_term
 from .redirects import render_redirects
 from .search import render_search
@@ -62,14 +62,47 @@ class Site:
     staff_pages: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Rendered:
+    """The digests of fiche pages (render/fiche.py): those the last build staged, whose
+    files are still there, and those of this build. ``frame`` digests what every fiche page
+    depends on besides its own facts."""
+
+    frame: bytes
+    before: dict[str, str] = field(default_factory=dict)
+    now: dict[str, str] = field(default_factory=dict)
+
+
 def render_site(
-    catalogue: Catalogue, root: Path, *, home_intro: str = "", settings: Settings | None = None
+    catalogue: Catalogue,
+    root: Path,
+    *,
+    home_intro: str = "",
+    settings: Settings | None = None,
+    rendered: Rendered | None = None,
 ) -> Site:
-    """Every page and data file of the site; ``home_intro`` is the hand-written home text."""
+    """Every page and data file of the site; ``home_intro`` is the hand-written home text.
+
+    With ``rendered``, a fiche page whose digest is the one the last build staged is not
+    rendered again: it comes as a ``kept`` page, which the staging leaves as it is.
+    """
     settings = settings or Settings()
     site = Site()
     for fiche in catalogue.fiches:
-        site.pages.append(render_fiche(catalogue, fiche, root, body_secret=settings.body_secret))
+        if rendered is None:
+            site.pages.append(
+                render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
+            )
+            continue
+        digest = fiche_page_digest(catalogue, fiche, root, settings.body_secret, rendered.frame)
+        path = fiche_path(fiche)
+        rendered.now[path] = digest
+        if rendered.before.get(path) == digest:
+            site.pages.append(Page(path, fiche.title, fiche.description, "", kept=True))
+        else:
+            site.pages.append(
+                render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
+            )
     for facet in catalogue.taxonomy.facets:
         site.pages.append(render_facet(catalogue, facet))
         for term in facet.terms:
