@@ -15,7 +15,7 @@ from ..glossary import Meaning
 from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
-from ..references import find_references, link_references
+from ..references import FICHE_REFERENCE, link_references
 from ..routes import CATALOGUE, GLOSSARY, HOME, YEAR_FILTER
 from ..schema import FIELDS, FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
@@ -164,8 +164,9 @@ def fiche_page_digest(
     in step with render_fiche: tests build after each kind of change and compare the site
     with a cold build, file by file.
     """
-    body = unlink(fiche.body.strip(), catalogue.unpublished_links.get(fiche.slug, ()))
-    cited = [catalogue.fiche_numbered(number) for number, _offset in find_references(body)]
+    # Every « Fiche N » of the body, masked or not: more than it links, never fewer.
+    numbers = FICHE_REFERENCE.findall(fiche.body) if "Fiche" in fiche.body else []
+    cited = [catalogue.fiche_numbered(int(number)) for number in numbers]
     shown = [catalogue.fiche(slug) for slug in catalogue.related.get(fiche.slug, ())]
     shown += [catalogue.fiche(slug) for slug in catalogue.similar.get(fiche.slug, ())]
     shown += [catalogue.older(fiche), catalogue.newer(fiche)]
