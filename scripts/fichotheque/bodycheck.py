@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import htmlpolicy as policy
 from .problems import Problem, Severity
-from .text import INVISIBLE, describe_character, fold
+from .text import INVISIBLE, blank, describe_character, fold
 from .yamlnodes import Mark
 
 # Link texts that say nothing out of context (compared folded: no case, no accents).
@@ -95,12 +95,8 @@ def mask_code(text: str) -> str:
             context_is_list = bool(_LIST_ITEM.match(line)) or (indented and context_is_list)
         previous_blank = not line.strip()
     masked = "\n".join(lines)
-    masked = _CODE_SPAN.sub(lambda m: _blank(m.group(0)), masked)
-    return _COMMENT.sub(lambda m: "<!--" + _blank(m.group(1)) + m.group(2), masked)
-
-
-def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
+    masked = _CODE_SPAN.sub(lambda m: blank(m.group(0)), masked)
+    return _COMMENT.sub(lambda m: "<!--" + blank(m.group(1)) + m.group(2), masked)
 
 
 def _bare(url: str) -> str:
@@ -117,7 +113,7 @@ def unlink(body: str, targets: Collection[str]) -> str:
     if not targets:
         return body
     masked = mask_code(body)
-    masked = _AUTOLINK.sub(lambda m: _blank(m.group(0)), masked)
+    masked = _AUTOLINK.sub(lambda m: blank(m.group(0)), masked)
     references = {
         fold(m.group(1)): _bare(m.group(2)) for m in _REFERENCE_DEFINITION.finditer(masked)
     }
@@ -126,7 +122,7 @@ def unlink(body: str, targets: Collection[str]) -> str:
         for match in _INLINE_LINK.finditer(masked)
         if not match.group(1) and _bare(match.group(3)) in targets
     ]
-    masked = _INLINE_LINK.sub(lambda m: _blank(m.group(0)), masked)
+    masked = _INLINE_LINK.sub(lambda m: blank(m.group(0)), masked)
     for match in _REFERENCE_USE.finditer(masked):
         url = references.get(fold(match.group(3) or match.group(2)))
         if not match.group(1) and url is not None and url in targets:
@@ -263,7 +259,7 @@ class _BodyReader:
     def _autolinks(self, masked: str) -> str:
         for match in _AUTOLINK.finditer(masked):
             self.url(match.start(), match.group(1), loads=False, what="Le lien")
-        return _AUTOLINK.sub(lambda m: _blank(m.group(0)), masked)
+        return _AUTOLINK.sub(lambda m: blank(m.group(0)), masked)
 
     def _reference_definitions(self, masked: str) -> dict[str, str]:
         references = {}
@@ -283,7 +279,7 @@ class _BodyReader:
             else:
                 self.url(match.start(3), url, loads=False, what="Le lien")
                 self.link_text(match.start(), text, url)
-        return _INLINE_LINK.sub(lambda m: _blank(m.group(0)), masked)
+        return _INLINE_LINK.sub(lambda m: blank(m.group(0)), masked)
 
     def _reference_uses(self, masked: str, references: dict[str, str]) -> None:
         for match in _REFERENCE_USE.finditer(masked):

@@ -91,18 +91,19 @@ def site_copy(built: Path, target: Path, spare: Path) -> None:
 
     The site published before, kept at ``spare`` by ``keep_spare``, becomes that copy:
     only the files that are no longer links to those of ``built`` are linked again
-    (``relink``). Without one, every folder is made anew (``link_copy``), which is slow
-    where making a folder is (a third of a millisecond each, for a folder per page).
+    (``relink``). Without one, every folder is made anew, which is slow where making a
+    folder is (a third of a millisecond each, for a folder per page). Where hard links
+    cannot be made, the files are copied.
     """
-    if spare.is_dir():
-        try:
+    try:
+        if spare.is_dir():
             os.replace(spare, target)
-            relink(built, target)
-            return
-        except OSError:  # no hard links here, or the spare copy is unusable
-            shutil.rmtree(target, ignore_errors=True)
-            shutil.rmtree(spare, ignore_errors=True)
-    link_copy(built, target)
+        else:
+            target.mkdir()
+        relink(built, target)
+    except OSError:  # another filesystem, or no hard links
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(built, target)
 
 
 def keep_spare(previous: Path, spare: Path) -> None:

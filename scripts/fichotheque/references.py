@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from .text import blank
+
 FICHE_REFERENCE = re.compile(r"\bFiche\s+(?:n°\s*)?([0-9]{1,6})\b")
 _MASKED = re.compile(
     r"^(?P<fence>```|~~~).*?^(?P=fence)[^\n]*$"  # fenced code blocks
@@ -29,16 +31,9 @@ def reference_number(ref: str) -> int | None:
     return int(ref) if _NUMBER.fullmatch(ref) else None
 
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
-def _blank(span: str) -> str:
-    return _NOT_NEWLINE.sub(" ", span) if "\n" in span else " " * len(span)
-
-
 def _masked(body: str) -> str:
     """``body`` with every ignored span blanked, offsets unchanged."""
-    return _MASKED.sub(lambda m: _blank(m.group(0)), body)
+    return _MASKED.sub(lambda m: blank(m.group(0)), body)
 
 
 def find_references(body: str) -> Iterator[tuple[int, int]]:

@@ -62,6 +62,14 @@ def quote_list(items: Iterable[str]) -> str:
     return ", ".join(quoted[:-1]) + " et " + quoted[-1]
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blank(span: str) -> str:
+    """``span`` as spaces, its line breaks kept: what masks a part of a text, offsets kept."""
+    return _NOT_NEWLINE.sub(" ", span) if "\n" in span else " " * len(span)
+
+
 def one_line(text: str) -> str:
     """Every run of white space, newlines included, as one space."""
     return " ".join(text.split())
