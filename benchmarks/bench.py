@@ -111,7 +111,7 @@ def baseline_project(base: Path, folder: Path) -> Path:
     from fichotheque.project import Project
 
     project = Project(base)
-    config_path, _count = stage_site(project, check_project(project), folder)
+    config_path, _count, _parts = stage_site(project, check_project(project), folder)
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     config["plugins"] = ["search", "tags"]
     config["theme"].pop("custom_dir", None)

@@ -135,7 +135,7 @@ def main() -> None:
 
         staging = Path(tmp) / "baseline"
         staging.mkdir()
-        config_path, _ = stage_site(project, result, staging)
+        config_path, _count, _parts = stage_site(project, result, staging)
         config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
         config["plugins"] = ["search"]
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")

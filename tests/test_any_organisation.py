@@ -450,7 +450,7 @@ def test_a_bare_mkdocs_yml_gives_one_search_and_loads_nothing_from_elsewhere(
     else:
         staging = tmp_path / "staging"
         staging.mkdir()
-        config, _count = stage_site(bare, check_project(bare), staging)
+        config, _count, _parts = stage_site(bare, check_project(bare), staging)
         done = subprocess.run(
             [str(ZENSICAL), "build", "-f", str(config)], capture_output=True, text=True,
             timeout=300, check=False,

@@ -425,7 +425,7 @@ def test_the_staged_tree_also_builds_with_zensical(example: Project, tmp_path: P
     """Zensical, Material's successor, builds the same staged pages without any plugin."""
     staging = tmp_path / "staging"
     staging.mkdir()
-    config, fiche_count = stage_site(example, check_project(example), staging)
+    config, fiche_count, _parts = stage_site(example, check_project(example), staging)
     site = build_with_zensical(config)
     fiches = published_front_matter()
     assert fiche_count == len(fiches)

@@ -177,7 +177,7 @@ def test_zensical_serves_the_same_redirects(tmp_path: Path) -> None:
     project = _renamed_base(tmp_path / "base")
     staging = tmp_path / "staging"
     staging.mkdir()
-    config, _count = stage_site(project, check_project(project), staging)
+    config, _count, _parts = stage_site(project, check_project(project), staging)
     site = build_with_zensical(config)
     for old, new in (
         (f"{FACET}/{OLD_TERM}", f"{FACET}/{NEW_TERM}"),

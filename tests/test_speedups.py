@@ -28,7 +28,7 @@ BETWEEN_TAGS = re.compile(r">\s+<")
 def _site(project: Project, staging: Path, *, extension: bool) -> Path:
     staging.mkdir()
     settings = replace(_settings(project), body_secret="secret-du-test")
-    config, _count = stage_site(project, check_project(project), staging, settings=settings)
+    config, _count, _parts = stage_site(project, check_project(project), staging, settings=settings)
     if not extension:
         data = yaml.safe_load(config.read_text(encoding="utf-8"))
         data["markdown_extensions"].remove(GENERATED_HTML)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -42,6 +42,7 @@ from .render import (
 from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
 from .routes import INDEX_DIR
+from .searchindex import Indexing, IndexingError, Plan, plan
 from .siteconfig import ConfigError, write_site_config
 from .sitemap import split_sitemap
 from .sitesettings import read_settings
@@ -50,6 +51,14 @@ from .staging import Staging
 SITE_MARKER = ".fichotheque-site"
 DOCS = "docs"  # the staged pages, in the staging folder
 RENDER_LIBRARIES = ("PyYAML",)  # what writes a staged page besides our code
+
+
+class Staged(NamedTuple):
+    """What ``stage_site`` staged."""
+
+    config: Path  # its mkdocs.yml, whose site_dir is staging/site
+    fiche_count: int
+    search: Plan  # the parts of the search index (searchindex.py)
 
 
 class BuildError(Exception):
@@ -66,6 +75,7 @@ class BuildReport:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     stages: list[Stage] = field(default_factory=list)
+    search: Plan = field(default_factory=Plan)  # for index_site
 
 
 def build_site(
@@ -107,7 +117,7 @@ def build_site(
             _fiche_frame(result),
             {p: d for p, d in kept.pages.items() if (cache / DOCS / p).is_file()},
         )
-        _config, fiche_count = stage_site(
+        staged = stage_site(
             project,
             result,
             cache,
@@ -138,20 +148,21 @@ def build_site(
         buildcache.site_copy(built, staging / "site", cache / buildcache.SPARE)
         # Pagefind reads only the pages, which are done: the editor is installed while
         # it runs (a page without data-pagefind-body, such as the editor's, is skipped).
-        indexing = _start_pagefind(staging / "site") if search else None
+        site = staging / "site"
+        indexing = _start_index(site, site / INDEX_DIR, staged.search) if search else None
         try:
             if settings.editor is not None:
                 with progress.stage("Éditeur en ligne"):
                     _install_editor(result, staging / "site", settings)
             if indexing is not None:
-                with progress.stage("Index de recherche (Pagefind)"):
-                    _wait_for_pagefind(indexing)
+                with progress.stage("Index de recherche (Pagefind)") as step:
+                    step.total = len(staged.search.parts)
+                    _wait_for_index(indexing)
             else:
                 _keep_index(target, staging / "site")
         finally:
-            if indexing is not None and indexing.process.poll() is None:
-                indexing.process.kill()  # the build failed or was stopped meanwhile
-                indexing.process.wait()
+            if indexing is not None:
+                indexing.stop()  # the build failed or was stopped meanwhile
         if strict and warnings:
             raise BuildError(
                 "MkDocs a signalé des avertissements, bloquants avec --strict : "
@@ -169,7 +180,9 @@ def build_site(
         work.close()
     seconds = time.perf_counter() - started
     stages = progress.stages[first_stage:]
-    return BuildReport(target, fiche_count, page_count, seconds, warnings, stages)
+    return BuildReport(
+        target, staged.fiche_count, page_count, seconds, warnings, stages, staged.search
+    )
 
 
 def stage_site(
@@ -181,13 +194,12 @@ def stage_site(
     settings: Settings | None = None,
     progress: Progress | None = None,
     rendered: Rendered | None = None,
-) -> tuple[Path, int]:
+) -> Staged:
     """Write the pages and a mkdocs.yml for any Material-compatible engine into ``staging``.
 
     ``staging`` may hold what an earlier build staged there: only what differs is written
     (staging.py), and with ``rendered`` a fiche page whose facts did not change is not
-    even rendered (render/site.py). Returns the path of that mkdocs.yml (its site_dir is
-    ``staging/site``) and the number of fiches staged.
+    even rendered (render/site.py).
     """
     progress = progress or Progress(show=False)
     with progress.stage("Catalogue") as step:
@@ -219,7 +231,7 @@ def stage_site(
         _write_docs(project, site, staged, settings.body_secret)
         config = _write_config(project, site, staged)
         staged.finish()
-    return config, len(catalogue.fiches)
+    return Staged(config, len(catalogue.fiches), plan(catalogue))
 
 
 def _fiche_frame(result: CheckResult) -> bytes:
@@ -429,16 +441,17 @@ def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> 
 _NEW_INDEX, _OLD_INDEX = ".pagefind-nouveau", ".pagefind-ancien"
 
 
-def index_site(site_dir: Path) -> None:
+def index_site(site_dir: Path, search: Plan) -> None:
     """Renew the search index of a published site, the pages staying as they are.
 
     The new index is written beside the old one, which it replaces by two renames. It
     takes no lock: the preview calls it between its own builds of a folder of its own.
+    ``search`` is the plan of the build that published the pages (``BuildReport``).
     """
     new, old = site_dir / _NEW_INDEX, site_dir / _OLD_INDEX
     for leftover in (new, old):
         shutil.rmtree(leftover, ignore_errors=True)
-    _run_pagefind(site_dir, new)
+    _wait_for_index(_start_index(site_dir, new, search))
     if (site_dir / INDEX_DIR).exists():
         (site_dir / INDEX_DIR).rename(old)
     new.rename(site_dir / INDEX_DIR)
@@ -455,49 +468,18 @@ def _keep_index(published: Path, site_dir: Path) -> None:
         buildcache.link_copy(index, site_dir / INDEX_DIR)
 
 
-@dataclass
-class _Indexing:
-    """Pagefind, running."""
-
-    process: subprocess.Popen[str]
-    output: Path
-
-
-def _run_pagefind(site_dir: Path, output: Path | None = None) -> None:
-    """Index the fiches of a built site with Pagefind (the binary ships in pagefind-bin)."""
-    _wait_for_pagefind(_start_pagefind(site_dir, output))
-
-
-def _start_pagefind(site_dir: Path, output: Path | None = None) -> _Indexing:
-    from pagefind_bin import get_executable
-
-    output = output or site_dir / INDEX_DIR
-    command = [str(get_executable()), "--site", str(site_dir), "--quiet"]
-    command += ["--output-path", str(output)]
-    command += ["--exclude-selectors", ", ".join(NOT_INDEXED)]
+def _start_index(site_dir: Path, output: Path, search: Plan) -> Indexing:
     try:
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-    except OSError as error:
-        raise BuildError(
-            f"l'index de recherche (Pagefind) n'a pas pu être construit ({error})."
-        ) from None
-    return _Indexing(process, output)
+        return Indexing(site_dir, output, search, NOT_INDEXED).start()
+    except IndexingError as error:
+        raise BuildError(str(error)) from None
 
 
-def _wait_for_pagefind(indexing: _Indexing) -> None:
+def _wait_for_index(indexing: Indexing) -> None:
     try:
-        stdout, stderr = indexing.process.communicate(timeout=1800)
-    except subprocess.TimeoutExpired as error:
-        indexing.process.kill()
-        indexing.process.wait()
-        raise BuildError(
-            f"l'index de recherche (Pagefind) n'a pas pu être construit ({error})."
-        ) from None
-    if indexing.process.returncode != 0 or not (indexing.output / "pagefind.js").is_file():
-        details = (stderr or stdout).strip().splitlines()[-1:] or ["sans message"]
-        raise BuildError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
+        indexing.wait()
+    except IndexingError as error:
+        raise BuildError(str(error)) from None
 
 
 def _publish(work: publish.Workspace, built: Path) -> Path | None:

@@ -64,16 +64,18 @@ ENGINE_ROUTES = (
 )
 
 # What a search address may carry besides facet keys (« recherche/?q=…&logement=… »),
-# and the search filter every fiche carries for its years: a facet named like one of
-# them would mix its terms with it.
+# and the search filters every fiche carries, for its years and its start year (the
+# date order of an index in parts, searchindex.py): a facet named like one of them
+# would mix its terms with it.
 QUERY_PARAMETER, FROM_PARAMETER, TO_PARAMETER, SORT_PARAMETER = "q", "de", "a", "tri"
-YEAR_FILTER = "annee"
+YEAR_FILTER, START_YEAR_FILTER = "annee", "annee-debut"
 SEARCH_NAMES = {
     QUERY_PARAMETER: "le paramètre des mots cherchés dans l'adresse de la recherche",
     FROM_PARAMETER: "le paramètre de l'année de début dans l'adresse de la recherche",
     TO_PARAMETER: "le paramètre de l'année de fin dans l'adresse de la recherche",
     SORT_PARAMETER: "le paramètre du tri dans l'adresse de la recherche",
     YEAR_FILTER: "le filtre des années de la recherche",
+    START_YEAR_FILTER: "le filtre de l'année où commence chaque fiche, pour le tri par date",
 }
 
 # Headings every fiche page may add after the body, by their anchors.

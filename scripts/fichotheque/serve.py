@@ -19,9 +19,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .check import check_project
-from .engine import BuildError, build_site, index_site
+from .engine import BuildError, BuildReport, build_site, index_site
 from .problems import format_report, is_failure, summary
 from .project import Project
+from .searchindex import Plan
 
 POLL_SECONDS = 0.2
 
@@ -44,8 +45,9 @@ def snapshot(project: Project) -> dict[str, tuple[int, int]]:
 
 def rebuild(
     project: Project, target: Path, say: Callable[[str], None], *, search: bool = True
-) -> bool:
-    """Check and build the preview; on a problem, say why and keep the previous one.
+) -> BuildReport | None:
+    """Check and build the preview; on a problem, say why, keep the previous one, and
+    return None.
 
     Without ``search``, the preview keeps its search index until ``reindex``.
     """
@@ -54,24 +56,24 @@ def rebuild(
         say(line)
     if is_failure(result.problems, strict=False):
         say(f"{summary(result.problems)} L'aperçu précédent reste affiché.")
-        return False
+        return None
     try:
         report = build_site(project, result, target, include_drafts=True, force=True, search=search)
     except BuildError as error:
         say(f"La construction a échoué : {error} L'aperçu précédent reste affiché.")
-        return False
+        return None
     drafts = sum(fiche.is_draft for fiche in result.fiches)
     later = "" if search else " La recherche suit dans un instant."
     say(f"Aperçu à jour : {report.fiche_count} fiche(s) dont {drafts} brouillon(s), "
         f"en {report.seconds:.1f} s.{later}")  # fmt: skip
-    return True
+    return report
 
 
-def reindex(target: Path, say: Callable[[str], None]) -> None:
+def reindex(target: Path, search: Plan, say: Callable[[str], None]) -> None:
     """Renew the preview's search index, once its pages show the last edit."""
     started = time.perf_counter()
     try:
-        index_site(target)
+        index_site(target, search)
     except BuildError as error:
         say(f"L'index de recherche n'a pas pu être mis à jour : {error}")
         return
@@ -115,7 +117,7 @@ def serve(project: Project, host: str, port: int) -> int:
         say(f"Aperçu sur {address} (brouillons compris). Ctrl+C pour arrêter.")
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        stale_index = False  # the pages show an edit that the search does not know yet
+        stale: BuildReport | None = None  # pages shown that the search does not know yet
         try:
             while True:
                 time.sleep(POLL_SECONDS)
@@ -124,10 +126,10 @@ def serve(project: Project, host: str, port: int) -> int:
                     state = current
                     say("Changement détecté, reconstruction…")
                     # Pagefind has no incremental mode: the pages are shown first.
-                    stale_index |= rebuild(project, target, say, search=False)
-                elif stale_index:  # once the sources are quiet
-                    reindex(target, say)
-                    stale_index = False
+                    stale = rebuild(project, target, say, search=False) or stale
+                elif stale is not None:  # once the sources are quiet
+                    reindex(target, stale.search, say)
+                    stale = None
         except KeyboardInterrupt:
             say("Aperçu arrêté.")
         finally:

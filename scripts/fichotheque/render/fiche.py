@@ -16,7 +16,7 @@ from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
 from ..references import FICHE_REFERENCE, link_references
-from ..routes import CATALOGUE, GLOSSARY, HOME, YEAR_FILTER
+from ..routes import CATALOGUE, GLOSSARY, HOME, START_YEAR_FILTER, YEAR_FILTER
 from ..schema import FIELDS, FIELDS_BY_KEY
 from ..taxonomy import Facet, Term
 from ..text import one_line
@@ -200,9 +200,11 @@ def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ..
         f'<span data-pagefind-filter="{YEAR_FILTER}:{year}"></span>'
         for year in fiche.period.years()
     ]
+    start = fiche.period.start.first_day
     marks += [
+        f'<span data-pagefind-filter="{START_YEAR_FILTER}:{start.year}"></span>',
         f'<span data-pagefind-meta="date:{esc(fiche.period.french())}"></span>',
-        f'<span data-pagefind-sort="date:{fiche.period.start.first_day.isoformat()}"></span>',
+        f'<span data-pagefind-sort="date:{start.isoformat()}"></span>',
         f'<span data-pagefind-meta="organisation:{esc(fiche.organisation)}"></span>',
     ]
     words = " ".join(

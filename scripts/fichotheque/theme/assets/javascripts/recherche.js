@@ -3,7 +3,10 @@
    narrows by date. The query and the filters live in the address, so that a search can be
    bookmarked, shared, and walked back with the browser's back button.
    Nothing of the word index is downloaded before a word is typed or a filter chosen: the
-   counts shown meanwhile come from Pagefind's filter index alone. */
+   counts shown meanwhile come from Pagefind's filter index alone.
+   A large site's index comes in parts of whole years (data-lots, searchindex.py), merged
+   by Pagefind's mergeIndex: relevance and counts span the parts, and the date order is
+   asked one start year at a time, since one year sorted by date is one part's order. */
 (function () {
   "use strict";
   var form = document.getElementById("recherche");
@@ -37,6 +40,9 @@
   var EVERY_FICHE = form.getAttribute("data-toutes");
   var HIDDEN_END = form.getAttribute("data-fin-cache");
   var YEARS = form.getAttribute("data-filtre-annee");
+  var START = form.getAttribute("data-filtre-debut");
+  var PARTS = (form.getAttribute("data-lots") || "").split(" ").filter(Boolean);
+  var LEXICON = form.getAttribute("data-lexique");  // the page that gives each part every word
   var FIRST = parseInt(form.getAttribute("data-debut"), 10);
   var LAST = parseInt(form.getAttribute("data-fin"), 10);
   var PAGE_SIZE = 10;  // results are fetched ten at a time: each one costs a download
@@ -130,6 +136,7 @@
       if (facet !== except) { result[facet] = { any: chosen[facet] }; }
     });
     if (range && range.years) { result[YEARS] = { any: range.years }; }
+    if (PARTS.length) { result[START] = { none: [LEXICON] }; }
     return result;
   }
 
@@ -282,22 +289,54 @@
     return item;
   }
 
-  function showMore(search, shown, filtersOnly, ticket) {
+  /* The results in their order, taken a few at a time: from one search, or, for the
+     date order of an index in parts, from one search per start year, newest first. */
+  function inOrder(results) {
+    return {
+      length: results.length,
+      take: function (from, count) { return Promise.resolve(results.slice(from, from + count)); }
+    };
+  }
+
+  function yearByYear(words, filters, found) {
+    var counts = (found.filters || {})[START] || {};
+    var years = Object.keys(counts).filter(function (year) { return year !== LEXICON && counts[year] > 0; })
+      .sort(function (a, b) { return b - a; });
+    var taken = [];
+    function fill(wanted) {
+      if (taken.length >= wanted || !years.length) { return Promise.resolve(); }
+      var narrowed = Object.assign({}, filters);
+      narrowed[START] = { any: [years.shift()] };
+      return pagefind.search(words, { filters: narrowed, sort: { date: "desc" } }).then(function (year) {
+        taken = taken.concat(year.results);
+        return fill(wanted);
+      });
+    }
+    return {
+      length: found.results.length,
+      take: function (from, count) {
+        return fill(from + count).then(function () { return taken.slice(from, from + count); });
+      }
+    };
+  }
+
+  function showMore(source, shown, filtersOnly, ticket) {
     var old = $("#recherche-plus");
     if (old) { old.remove(); }
-    var next = search.results.slice(shown, shown + PAGE_SIZE);
-    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
-      if (ticket !== pending) { return; }
+    return source.take(shown, PAGE_SIZE).then(function (next) {
+      return ticket === pending ? Promise.all(next.map(function (r) { return r.data(); })) : null;
+    }).then(function (data) {
+      if (!data || ticket !== pending) { return; }
       data.forEach(function (result) { list.appendChild(card(result, filtersOnly)); });
-      if (shown + next.length < search.results.length) {
-        var rest = search.results.length - shown - next.length;
+      if (shown + data.length < source.length) {
+        var rest = source.length - shown - data.length;
         var button = element("button", "Afficher " + Math.min(rest, PAGE_SIZE) + " résultats de plus (sur " + rest + ")", "md-button");
         button.type = "button";
         button.id = "recherche-plus";
         button.addEventListener("click", function () {
-          showMore(search, shown + next.length, filtersOnly, ticket).then(function () {
+          showMore(source, shown + data.length, filtersOnly, ticket).then(function () {
             var links = all("#recherche-resultats > li h3 a");
-            if (links[shown + next.length]) { links[shown + next.length].focus(); }
+            if (links[shown + data.length]) { links[shown + data.length].focus(); }
           });
         });
         list.parentNode.insertBefore(button, list.nextSibling);
@@ -395,7 +434,8 @@
     var filtersOnly = !asked;
     var words = asked || EVERY_FICHE;
     var options = { filters: filtersFor(chosen, range, null) };
-    if (sort.value === "date" || filtersOnly) { options.sort = { date: "desc" }; }
+    var byDate = sort.value === "date" || filtersOnly;
+    if (byDate && !PARTS.length) { options.sort = { date: "desc" }; }
     var searches = [pagefind.search(words, options)];
     var used = facets.filter(function (facet) { return chosen[facet]; });
     used.forEach(function (facet) {
@@ -412,7 +452,9 @@
       showCounts(found[0], extras, chosen);
       list.textContent = "";
       announce(found[0].results.length, asked, chosen, range);
-      return showMore(found[0], 0, filtersOnly, ticket);
+      var source = byDate && PARTS.length ?
+        yearByYear(words, options.filters, found[0]) : inOrder(found[0].results);
+      return showMore(source, 0, filtersOnly, ticket);
     }).then(done);
   }
 
@@ -518,6 +560,11 @@
   import(index.href).then(function (module) {
     loading = module;
     return loading.options({ baseUrl: root, excerptLength: 30 });
+  }).then(function () {
+    return Promise.all(PARTS.map(function (part) {
+      var path = new URL(part, document.baseURI).pathname;
+      return loading.mergeIndex(path, { baseUrl: root, excerptLength: 30 });
+    }));
   }).then(function () {
     // The filter index alone: the counts of the whole collection, before any search.
     return loading.filters();

@@ -1,0 +1,202 @@
+"""The search index, built by Pagefind in parts of whole years, one part after the other.
+
+Pagefind holds every page it indexes in memory until it writes the index: about 360 KB
+per fiche page here, so 3.6 GB for 10,000 fiches, and it has no option to bound that.
+A site of more than ``PART_PAGES`` fiches is therefore indexed in parts, one Pagefind
+run each, and each run indexes only its part's pages (a ``glob`` listing them).
+
+The first part, the newest fiches, is ``pagefind/`` as on a small site; the others are
+``pagefind/lots/2/``, ``pagefind/lots/3/``… The search page lists them (``data-lots``)
+and merges them with Pagefind's own ``mergeIndex``: results ranked by relevance across
+parts, filter counts summed, one WebAssembly module for all. A part holds whole years
+of start dates, so the date order is one year after the other (recherche.js asks each
+year on its own, through the ``START_YEAR_FILTER`` every fiche carries).
+
+A word that a part lacks would not simply find nothing there: Pagefind, finding no
+indexed word that starts with a searched word, falls back on the longest indexed word
+that starts it (« sambreville » on « s »), and would bring back unrelated fiches. So
+each part also indexes a lexicon page holding every word of every fiche: a word of the
+site is then known to every part, as it is to a single index. That page carries the
+start year ``LEXICON``, which every search of an index in parts excludes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .files import write_text
+from .routes import FICHES_DIR, INDEX_DIR, START_YEAR_FILTER
+
+if TYPE_CHECKING:
+    from .model import Catalogue
+
+PART_PAGES = 1500  # about 540 MB of Pagefind per part
+PARTS_DIR = "lots"
+LEXICON = "lexique"  # the lexicon page's start year (START_YEAR_FILTER)
+LEXICON_PAGE = "lexique-de-recherche.html"  # in the site while Pagefind runs, then removed
+TIMEOUT_SECONDS = 1800
+
+
+class IndexingError(Exception):
+    """Pagefind failed; the message is French."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """The fiches one Pagefind run indexes, and where its index goes in the site."""
+
+    folder: str  # relative to the site: "pagefind", "pagefind/lots/2"…
+    slugs: tuple[str, ...]
+
+    def glob(self, lexicon: bool) -> str:
+        """The pages of the part, for Pagefind (slugs are lowercase, digits and hyphens)."""
+        pages = f"{FICHES_DIR}/{{{','.join(self.slugs)}}}/index.html"
+        return f"{{{pages},{LEXICON_PAGE}}}" if lexicon else pages
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the search index is made of: its parts and, when there are several, the
+    words of the lexicon page."""
+
+    parts: tuple[Part, ...] = ()
+    words: frozenset[str] = frozenset()
+
+
+def plan(catalogue: Catalogue) -> Plan:
+    """The search index of a catalogue's fiches."""
+    parts = tuple(search_parts(catalogue))
+    if len(parts) < 2:
+        return Plan(parts)
+    # What a fiche page indexes: its title, summary and body, its acronyms and their
+    # expansions (render/fiche.py, NOT_INDEXED); Markdown marks around words do no harm.
+    texts = [f"{m.term} {m.expansion}" for e in catalogue.glossary.entries for m in e.meanings]
+    texts += (f"{fiche.title} {fiche.description} {fiche.body}" for fiche in catalogue.fiches)
+    return Plan(parts, frozenset(word for text in texts for word in text.split()))
+
+
+def lexicon_page(words: Iterable[str], language: str) -> str:
+    """The lexicon page: every word once, under the language of the fiche pages."""
+    text = html.escape(" ".join(sorted(words)))
+    return (
+        f'<!doctype html><html lang="{html.escape(language)}"><body data-pagefind-body>'
+        f'<span data-pagefind-filter="{START_YEAR_FILTER}:{LEXICON}"></span>'
+        f"<p>{text}</p></body></html>"
+    )
+
+
+def search_parts(catalogue: Catalogue) -> list[Part]:
+    """The parts of the search index of a catalogue's fiches."""
+    return split((fiche.period.start.first_day.year, fiche.slug) for fiche in catalogue.fiches)
+
+
+def split(fiches: Iterable[tuple[int, str]], size: int | None = None) -> list[Part]:
+    """Parts of whole start years, newest first, from ``(start year, slug)`` pairs.
+
+    A part holds at most ``size`` fiches (``PART_PAGES``), unless one year alone has more.
+    """
+    size = size or PART_PAGES
+    years: dict[int, list[str]] = {}
+    for year, slug in fiches:
+        years.setdefault(year, []).append(slug)
+    groups: list[list[str]] = []
+    for year in sorted(years, reverse=True):
+        if not groups or len(groups[-1]) + len(years[year]) > size:
+            groups.append([])
+        groups[-1] += years[year]
+    return [Part(folder(n), tuple(group)) for n, group in enumerate(groups, 1)]
+
+
+def folder(number: int) -> str:
+    """Where part ``number`` (from 1) goes in the site."""
+    return INDEX_DIR if number == 1 else f"{INDEX_DIR}/{PARTS_DIR}/{number}"
+
+
+@dataclass
+class Indexing:
+    """Pagefind running over the parts of a built site, one after the other.
+
+    ``start`` returns at once; ``wait`` runs what is left and raises ``IndexingError``
+    on a failure; ``stop`` kills the run under way (a build that failed meanwhile).
+    Without parts (no fiche published), Pagefind indexes every page, as it would alone.
+    """
+
+    site: Path
+    output: Path  # the index folder of the first part, usually site/pagefind
+    plan: Plan
+    excluded: Sequence[str]  # CSS selectors of what is not indexed
+    process: subprocess.Popen[str] | None = None
+    _configs: Path | None = None
+
+    def start(self) -> Indexing:
+        self._configs = Path(tempfile.mkdtemp(prefix="fichotheque-index-"))
+        if self.plan.words:
+            first = self.site / FICHES_DIR / self.plan.parts[0].slugs[0] / "index.html"
+            language = _LANGUAGE.search(first.read_text("utf-8", errors="replace")[:2000])
+            page = lexicon_page(self.plan.words, language[1] if language else "")
+            write_text(self.site / LEXICON_PAGE, page)
+        self._launch(0)
+        return self
+
+    def wait(self) -> None:
+        try:
+            for number in range(max(len(self.plan.parts), 1)):
+                if number:
+                    self._launch(number)
+                self._finish(number)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self._configs is not None:
+            shutil.rmtree(self._configs, ignore_errors=True)
+        (self.site / LEXICON_PAGE).unlink(missing_ok=True)
+
+    def _target(self, number: int) -> Path:
+        return self.output / Path(folder(number + 1)).relative_to(INDEX_DIR)
+
+    def _launch(self, number: int) -> None:
+        from pagefind_bin import get_executable
+
+        assert self._configs is not None
+        command = [str(get_executable()), "--site", str(self.site), "--quiet"]
+        command += ["--output-path", str(self._target(number))]
+        command += ["--exclude-selectors", ", ".join(self.excluded)]
+        # Pagefind reads pagefind.json in its working folder: ours, never the user's.
+        workdir = self._configs / str(number + 1)
+        workdir.mkdir()
+        parts = self.plan.parts
+        settings = {"glob": parts[number].glob(bool(self.plan.words))} if parts else {}
+        write_text(workdir / "pagefind.json", json.dumps(settings))
+        try:
+            self.process = subprocess.Popen(
+                command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        except OSError as error:
+            raise IndexingError(_FAILED.format(error)) from None
+
+    def _finish(self, number: int) -> None:
+        assert self.process is not None
+        try:
+            stdout, stderr = self.process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as error:
+            raise IndexingError(_FAILED.format(error)) from None
+        if self.process.returncode != 0 or not (self._target(number) / "pagefind.js").is_file():
+            details = (stderr or stdout).strip().splitlines()[-1:] or ["sans message"]
+            raise IndexingError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
+
+
+_LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
+_FAILED = "l'index de recherche (Pagefind) n'a pas pu être construit ({})."
