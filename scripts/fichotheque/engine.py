@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import yaml
 
-from . import buildcache, editor, mkdocsbuild, publish
+from . import buildcache, editor, memory, mkdocsbuild, publish
 from .check import CheckResult
 from .fiches import split_front_matter
 from .files import CopyError, published_files, read_text
@@ -127,6 +127,7 @@ def build_site(
             rendered=rendered,
         )
         kept.pages = rendered.now
+        memory.release()  # the rendered pages, before MkDocs's workers and Pagefind
         built = cache / buildcache.SITE
         hardening = Hardening(settings.body_secret, Policy(settings.allowed_hosts))
         with progress.stage("Conversion des pages (MkDocs)"):
