@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 import urllib.error
@@ -33,9 +34,12 @@ def wait_for(predicate, seconds: float = 30) -> bool:  # type: ignore[no-untyped
 def test_preview_shows_drafts_and_rebuilds_on_change(tmp_path: Path) -> None:
     """Drafts carry a banner; an edit updates the page; a broken fiche keeps the last one."""
     project = _mini_project(tmp_path)
+    temporary = tmp_path / "tmp"  # where the preview's site goes
+    temporary.mkdir()
     process = subprocess.Popen(
         [str(EXECUTABLE), "serve", "--root", str(project.root), "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "TMPDIR": str(temporary)},
     )  # fmt: skip
     try:
         assert process.stdout is not None
@@ -62,6 +66,7 @@ def test_preview_shows_drafts_and_rebuilds_on_change(tmp_path: Path) -> None:
         if process.stdout is not None:
             process.stdout.close()
     assert not (project.root / "site").exists()  # the preview never touches site/
+    assert not list(temporary.iterdir())  # stopped by SIGTERM, it removed its folder
 
 
 def _line_with(process: subprocess.Popen[str], text: str, seconds: float = 120) -> str:
