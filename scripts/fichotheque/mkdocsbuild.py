@@ -378,15 +378,25 @@ def _build_share(
     keep = _Keep(report)
     logger = logging.getLogger(_LOGGER)
     logger.addHandler(keep)
+
+    def populate(file: File) -> None:
+        assert file.page is not None
+        report.pages[file.src_uri] = PageRecord(digests[file.src_uri])
+        keep.page = file.src_uri
+        _populate_page(file.page, config, files)
+        keep.page = None
+
     try:
+        # The pages of the navigation first, for their titles, which every page shows.
+        # Then each other page is converted, written and let go, one after the other:
+        # MkDocs converts them all before writing any, and holds them all in memory.
         for file in documents:
-            assert file.page is not None
+            if file.src_uri not in in_nav:
+                continue
             if file.src_uri in mine:
-                report.pages[file.src_uri] = PageRecord(digests[file.src_uri])
-                keep.page = file.src_uri
-                _populate_page(file.page, config, files)
-                keep.page = None
-            elif file.src_uri in in_nav:  # for its title; its owner reports what it says
+                populate(file)
+            else:  # for its title; its owner reports what it says
+                assert file.page is not None
                 _read_title(file.page, config, files)
         report.titles = [(page.file.src_uri, str(page.title)) for page in nav.pages]
         if previous is not None and report.titles != previous.titles:
@@ -406,6 +416,8 @@ def _build_share(
         for file in documents:
             if file.src_uri not in mine:
                 continue
+            if file.src_uri not in in_nav:
+                populate(file)
             page = file.page
             assert page is not None
             keep.page = file.src_uri
@@ -420,6 +432,8 @@ def _build_share(
                 for anchor, original in links.items()
             ]
             report.written.append(file.dest_uri)
+            if file.src_uri not in in_nav:  # nothing reads it again: its text can go
+                page.markdown = page.content = None
     finally:
         logger.removeHandler(keep)
     if finish is not None:
