@@ -59,6 +59,18 @@ def test_parts_hold_whole_years_newest_first_within_their_size() -> None:
             assert len(first.slugs) + len(second.slugs) > size  # take the next one does
 
 
+def test_from_a_few_hundred_fiches_every_indexer_has_a_part() -> None:
+    """Small sites keep one index; larger ones give each concurrent Pagefind a part."""
+    for count in range(1, 25_000, 37):
+        size = searchindex.part_size(count)
+        parts = -(-count // size)  # with every year fitting, as many as this
+        assert size <= searchindex.PART_PAGES
+        if count < searchindex.SHARED_FROM:
+            assert parts == 1
+        else:
+            assert parts >= searchindex.CONCURRENT
+
+
 def _build(root: Path, part_size: int | None) -> tuple[Project, BuildReport]:
     project = wide_base(root, 40, 90)
     with pytest.MonkeyPatch.context() as patch:
