@@ -1,4 +1,4 @@
-"""The search index, built by Pagefind in parts of whole years, one part after the other.
+"""The search index, built by Pagefind in parts of whole years, two parts at a time.
 
 Pagefind holds every page it indexes in memory until it writes the index: about 360 KB
 per fiche page here, so 3.6 GB for 10,000 fiches, and it has no option to bound that.
@@ -145,7 +145,7 @@ class Indexing:
     output: Path  # the index folder of the first part, usually site/pagefind
     plan: Plan
     excluded: Sequence[str]  # CSS selectors of what is not indexed
-    _running: dict[int, subprocess.Popen[str]] = field(default_factory=dict)
+    _running: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
     _configs: Path | None = None
 
     def start(self) -> Indexing:
@@ -197,23 +197,29 @@ class Indexing:
         parts = self.plan.parts
         settings = {"glob": parts[number].glob(bool(self.plan.words))} if parts else {}
         write_text(workdir / "pagefind.json", json.dumps(settings))
-        try:
-            self._running[number] = subprocess.Popen(
-                command, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
-        except OSError as error:
-            raise IndexingError(_FAILED.format(error)) from None
+        # What it says goes to a file: a pipe nobody reads while another run is awaited
+        # could fill up and stop it.
+        with (workdir / _OUTPUT).open("w") as output:
+            try:
+                self._running[number] = subprocess.Popen(
+                    command, cwd=workdir, stdout=output, stderr=subprocess.STDOUT
+                )
+            except OSError as error:
+                raise IndexingError(_FAILED.format(error)) from None
 
     def _finish(self, number: int) -> None:
         process = self._running[number]
         try:
-            stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
+            process.wait(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as error:
             raise IndexingError(_FAILED.format(error)) from None
         if process.returncode != 0 or not (self._target(number) / "pagefind.js").is_file():
-            details = (stderr or stdout).strip().splitlines()[-1:] or ["sans message"]
+            assert self._configs is not None
+            said = (self._configs / str(number + 1) / _OUTPUT).read_text(errors="replace")
+            details = said.strip().splitlines()[-1:] or ["sans message"]
             raise IndexingError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 
 
+_OUTPUT = "sortie.txt"
 _LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
 _FAILED = "l'index de recherche (Pagefind) n'a pas pu être construit ({})."
