@@ -40,42 +40,48 @@ QUESTIONS = [
 
 
 def test_parts_hold_whole_years_newest_first_within_their_size() -> None:
-    """Random catalogues: every fiche in one part, no year in two, no part over its size
-    unless a single year has more fiches."""
+    """Random catalogues: every fiche in one part, no year in two, no part over its limit
+    unless a single year has more fiches, none closed before its target could be met."""
     pick = random.Random(13)
-    for _ in range(200):
-        size = pick.randint(1, 30)
+    for _ in range(300):
+        target = pick.randint(1, 30)
+        limit = target + pick.randint(0, 20)
         fiches = [(pick.randint(1990, 2030), f"f-{i}") for i in range(pick.randint(0, 300))]
-        parts = searchindex.split(fiches, size)
+        parts = searchindex.split(fiches, target, limit)
         year = dict((slug, y) for y, slug in fiches)
         assert sorted(s for part in parts for s in part.slugs) == sorted(s for _, s in fiches)
         years = [{year[s] for s in part.slugs} for part in parts]
         for newer, older in itertools.pairwise(years):
             assert min(newer) > max(older)
         for part, held in zip(parts, years, strict=True):
-            assert len(part.slugs) <= size or len(held) == 1
+            assert len(part.slugs) <= limit or len(held) == 1
         assert len({p.folder for p in parts}) == len(parts)
-        for first, second in itertools.pairwise(parts):  # a part that could
-            assert len(first.slugs) + len(second.slugs) > size  # take the next one does
+        for first, second in itertools.pairwise(parts):  # closed only when it had to be
+            next_year = [s for s in second.slugs if year[s] == max(year[x] for x in second.slugs)]
+            assert len(first.slugs) >= target or len(first.slugs) + len(next_year) > limit
 
 
 def test_from_a_few_hundred_fiches_every_indexer_has_a_part() -> None:
-    """Small sites keep one index; larger ones give each concurrent Pagefind a part."""
+    """Small sites keep one index; larger ones give each concurrent Pagefind an even part
+    of at most PART_PAGES fiches."""
     for count in range(1, 25_000, 37):
-        size = searchindex.part_size(count)
-        parts = -(-count // size)  # with every year fitting, as many as this
-        assert size <= searchindex.PART_PAGES
+        target = searchindex.part_target(count)
+        one_per_year = [(i, f"f-{i}") for i in range(count)]  # years never get in the way
+        sizes = [len(p.slugs) for p in searchindex.split(one_per_year, target)]
+        assert max(sizes) <= searchindex.PART_PAGES
+        assert max(sizes) - min(sizes) <= -(-count // len(sizes)) // 2 + 1 or len(sizes) == 1
         if count < searchindex.SHARED_FROM:
-            assert parts == 1
+            assert len(sizes) == 1
         else:
-            assert parts >= searchindex.CONCURRENT
+            assert len(sizes) >= searchindex.CONCURRENT
 
 
 def _build(root: Path, part_size: int | None) -> tuple[Project, BuildReport]:
     project = wide_base(root, 40, 90)
     with pytest.MonkeyPatch.context() as patch:
-        if part_size:
+        if part_size:  # parts of that size exactly, years permitting
             patch.setattr(searchindex, "PART_PAGES", part_size)
+            patch.setattr(searchindex, "part_target", lambda count: part_size)
         return project, build_site(project, check_project(project), project.site_dir)
 
 
@@ -103,7 +109,7 @@ def test_each_published_fiche_is_indexed_in_exactly_one_part(two_sites) -> None:
     published = [f for f in check_project(project).fiches if not f.is_draft]
     entries = _entries(project.site_dir)
     expected = searchindex.split(
-        [(f.period.start.first_day.year, f.slug) for f in published], SMALL_PART
+        [(f.period.start.first_day.year, f.slug) for f in published], SMALL_PART, SMALL_PART
     )
     assert len(entries) == len(expected) > 2
     counts = [e["languages"]["fr"]["page_count"] for e in entries]  # type: ignore[index]

@@ -100,28 +100,33 @@ def lexicon_page(words: Iterable[str], language: str) -> str:
 
 def search_parts(catalogue: Catalogue) -> list[Part]:
     """The parts of the search index of a catalogue's fiches."""
-    size = part_size(len(catalogue.fiches))
-    return split(((f.period.start.first_day.year, f.slug) for f in catalogue.fiches), size)
+    fiches = [(f.period.start.first_day.year, f.slug) for f in catalogue.fiches]
+    return split(fiches, part_target(len(fiches)))
 
 
-def part_size(count: int) -> int:
-    """How many of ``count`` fiches a part may hold: ``PART_PAGES``, and from
-    ``SHARED_FROM`` fiches few enough to make ``CONCURRENT`` parts at least."""
-    return PART_PAGES if count < SHARED_FROM else min(PART_PAGES, -(-count // CONCURRENT))
+def part_target(count: int) -> int:
+    """How many of ``count`` fiches a part should hold: all of them below
+    ``SHARED_FROM``, else an even share among ``CONCURRENT`` parts or more, each of at
+    most ``PART_PAGES``."""
+    if count < SHARED_FROM:
+        return max(count, 1)
+    parts = max(CONCURRENT, -(-count // PART_PAGES))
+    return -(-count // parts)
 
 
-def split(fiches: Iterable[tuple[int, str]], size: int | None = None) -> list[Part]:
+def split(fiches: Iterable[tuple[int, str]], target: int, limit: int | None = None) -> list[Part]:
     """Parts of whole start years, newest first, from ``(start year, slug)`` pairs.
 
-    A part holds at most ``size`` fiches (``PART_PAGES``), unless one year alone has more.
+    A part is closed once it holds ``target`` fiches, or when the next year would take
+    it over ``limit`` (``PART_PAGES``); a year of more fiches than that is a part alone.
     """
-    size = size or PART_PAGES
+    limit = max(limit or PART_PAGES, target)
     years: dict[int, list[str]] = {}
     for year, slug in fiches:
         years.setdefault(year, []).append(slug)
     groups: list[list[str]] = []
     for year in sorted(years, reverse=True):
-        if not groups or len(groups[-1]) + len(years[year]) > size:
+        if not groups or len(groups[-1]) >= target or len(groups[-1]) + len(years[year]) > limit:
             groups.append([])
         groups[-1] += years[year]
     return [Part(folder(n), tuple(group)) for n, group in enumerate(groups, 1)]
