@@ -349,6 +349,8 @@ def test_a_failing_search_indexer_is_explained_and_the_site_kept(
     failing.write_text("#!/bin/sh\necho 'Error: disque plein' >&2\nexit 1\n", encoding="utf-8")
     failing.chmod(0o755)
     monkeypatch.setattr(pagefind_bin, "get_executable", lambda: failing)
+    alpha = project.fiches_dir / "alpha.md"  # an unchanged index would not be redone
+    alpha.write_text(alpha.read_text(encoding="utf-8") + "\nUne ligne de plus.\n", "utf-8")
     with pytest.raises(BuildError, match=r"\(Pagefind\) a échoué : Error: disque plein"):
         _build(project)
     assert {p: p.read_bytes() for p in project.site_dir.rglob("*") if p.is_file()} == before

@@ -180,3 +180,42 @@ def test_parts_answer_every_question_as_one_index(browser, two_sites) -> None:  
 def _all_ranked(page, address: str) -> list[str]:  # type: ignore[no-untyped-def]
     results(page, address)  # opens the address and shows every result
     return ranked(page)
+
+
+def test_a_part_is_indexed_again_only_when_its_pages_or_the_words_change(
+    tmp_path: Path,
+) -> None:
+    """An edit with known words re-indexes its fiche's part alone, the others linked from
+    the published site; an edit with a new word changes every lexicon, and every part."""
+    project, _report = _build(tmp_path / "base", SMALL_PART)
+
+    def entries() -> dict[str, tuple[int, int]]:  # folder → (inode, pages)
+        return {
+            str(p.parent.relative_to(project.site_dir)): (
+                p.stat().st_ino,
+                json.loads(p.read_text("utf-8"))["languages"]["fr"]["page_count"],
+            )
+            for p in project.site_dir.rglob("pagefind-entry.json")
+        }
+
+    def rebuild() -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(searchindex, "PART_PAGES", SMALL_PART)
+            patch.setattr(searchindex, "part_target", lambda count: SMALL_PART)
+            build_site(project, check_project(project), project.site_dir)
+
+    first = entries()
+    assert len(first) > 2
+    fiche = sorted(project.fiches_dir.glob("genere-*.md"))[-1]  # among the oldest
+    text = fiche.read_text("utf-8")
+    known = text.split("\n\n")[-1].strip()  # a paragraph of its own, said twice
+    fiche.write_text(text + f"\n\n{known}\n", "utf-8")
+    rebuild()
+    second = entries()
+    changed = {folder for folder in first if second[folder][0] != first[folder][0]}
+    assert len(changed) == 1
+    assert {f: n for f, (_i, n) in second.items()} == {f: n for f, (_i, n) in first.items()}
+    fiche.write_text(text + "\n\nUn mot jamais écrit : xylophonistes.\n", "utf-8")
+    rebuild()
+    third = entries()
+    assert all(third[folder][0] != second[folder][0] for folder in first)

@@ -42,6 +42,7 @@ FOLDER = "cache"
 SITE = "site"
 SPARE = "site-precedent"  # the site published before the last one (site_copy)
 RECORD = "record.json"
+INDEX_RECORD = "index.json"  # the digest of each part of the published search index
 FORMAT = 2
 
 
@@ -84,6 +85,24 @@ def keep(folder: Path, kept: Kept) -> None:
         "pages": kept.pages,
     }
     write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
+
+
+def take_index(folder: Path) -> dict[str, str]:
+    """The digests of the parts of the search index last published, removed from the
+    disk: a build that fails before it publishes leaves none (searchindex.part_digests)."""
+    path = folder / INDEX_RECORD
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.unlink()
+        return {str(k): str(v) for k, v in data.items()}
+    except (OSError, ValueError, AttributeError):
+        path.unlink(missing_ok=True)
+        return {}
+
+
+def keep_index(folder: Path, digests: dict[str, str]) -> None:
+    """Write the digests of the parts of the search index just published."""
+    write_text(folder / INDEX_RECORD, json.dumps(digests))
 
 
 def site_copy(built: Path, target: Path, spare: Path) -> None:

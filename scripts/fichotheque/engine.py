@@ -42,7 +42,7 @@ from .render import (
 from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
 from .routes import INDEX_DIR
-from .searchindex import Indexing, IndexingError, Plan, plan
+from .searchindex import Indexing, IndexingError, Plan, part_digests, plan
 from .siteconfig import ConfigError, write_site_config
 from .sitemap import split_sitemap
 from .sitesettings import read_settings
@@ -109,6 +109,7 @@ def build_site(
     try:
         settings = _settings(project)
         kept = buildcache.take(cache)
+        indexed = buildcache.take_index(cache)  # the parts of the index now published
         if kept is None or kept.hosts != settings.allowed_hosts:  # the policy of every page
             kept = buildcache.Kept(new_secret(), settings.allowed_hosts)
         settings = replace(settings, body_secret=kept.secret)
@@ -150,7 +151,12 @@ def build_site(
         # Pagefind reads only the pages, which are done: the editor is installed while
         # it runs (a page without data-pagefind-body, such as the editor's, is skipped).
         site = staging / "site"
-        indexing = _start_index(site, site / INDEX_DIR, staged.search) if search else None
+        indexing, digests = None, {}
+        if search:  # a part whose digest is that of the published one is linked from it
+            digests = part_digests(site, staged.search, NOT_INDEXED)
+            same = [f for f, d in digests.items() if indexed.get(f) == d]
+            reused = {f: target / f for f in same if (target / f / "pagefind.js").is_file()}
+            indexing = _start_index(site, site / INDEX_DIR, staged.search, reused)
         try:
             if settings.editor is not None:
                 with progress.stage("Éditeur en ligne"):
@@ -173,6 +179,8 @@ def build_site(
         page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
         with progress.stage("Publication"):
             previous = _publish(work, staging / "site")
+        if search:
+            buildcache.keep_index(cache, digests)
         if previous is not None:
             buildcache.keep_spare(previous, cache / buildcache.SPARE)
     except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
@@ -469,9 +477,11 @@ def _keep_index(published: Path, site_dir: Path) -> None:
         buildcache.link_copy(index, site_dir / INDEX_DIR)
 
 
-def _start_index(site_dir: Path, output: Path, search: Plan) -> Indexing:
+def _start_index(
+    site_dir: Path, output: Path, search: Plan, reused: dict[str, Path] | None = None
+) -> Indexing:
     try:
-        return Indexing(site_dir, output, search, NOT_INDEXED).start()
+        return Indexing(site_dir, output, search, NOT_INDEXED, reused or {}).start()
     except IndexingError as error:
         raise BuildError(str(error)) from None
 

@@ -20,17 +20,23 @@ that starts it (« sambreville » on « s »), and would bring back unrelated fi
 each part also indexes a lexicon page holding every word of every fiche: a word of the
 site is then known to every part, as it is to a single index. That page carries the
 start year ``LEXICON``, which every search of an index in parts excludes.
+
+A part whose pages, lexicon and Pagefind did not change since the index was published
+is not indexed again: its folder is linked from the published site (``part_digests``).
+An edit that adds a word to the site changes every lexicon, and every part is indexed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,6 +143,23 @@ def folder(number: int) -> str:
     return INDEX_DIR if number == 1 else f"{INDEX_DIR}/{PARTS_DIR}/{number}"
 
 
+def part_digests(site: Path, plan: Plan, excluded: Sequence[str]) -> dict[str, str]:
+    """For each part's folder, a digest of all its index is made from: its pages as
+    built in ``site``, the lexicon, Pagefind's version and what it leaves out."""
+    from importlib.metadata import version
+
+    frame = hashlib.blake2b(version("pagefind-bin").encode())
+    frame.update(json.dumps([list(excluded), sorted(plan.words)]).encode())
+    digests = {}
+    for part in plan.parts:
+        digest = frame.copy()
+        for slug in part.slugs:
+            digest.update(f"\0{slug}\0".encode())
+            digest.update((site / FICHES_DIR / slug / "index.html").read_bytes())
+        digests[part.folder] = digest.hexdigest()
+    return digests
+
+
 @dataclass
 class Indexing:
     """Pagefind running over the parts of a built site, ``CONCURRENT`` at a time.
@@ -144,32 +167,45 @@ class Indexing:
     ``start`` returns at once; ``wait`` runs what is left and raises ``IndexingError``
     on a failure; ``stop`` kills the runs under way (a build that failed meanwhile).
     Without parts (no fiche published), Pagefind indexes every page, as it would alone.
+    The parts of ``reused`` (folder → the same part's index, as published) are linked.
     """
 
     site: Path
     output: Path  # the index folder of the first part, usually site/pagefind
     plan: Plan
     excluded: Sequence[str]  # CSS selectors of what is not indexed
+    reused: Mapping[str, Path] = field(default_factory=dict)
     _running: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
     _configs: Path | None = None
+    _todo: list[int] = field(default_factory=list)
 
     def start(self) -> Indexing:
         self._configs = Path(tempfile.mkdtemp(prefix="fichotheque-index-"))
-        if self.plan.words:
+        self._todo = []
+        for number in range(max(len(self.plan.parts), 1)):
+            kept = self.reused.get(folder(number + 1)) if self.plan.parts else None
+            if kept is None:
+                self._todo.append(number)
+            else:  # the first part's folder holds the others: they are not its own
+                shutil.copytree(
+                    kept, self._target(number), copy_function=os.link, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(PARTS_DIR) if number == 0 else None,
+                )  # fmt: skip
+        if self.plan.words and self._todo:
             first = self.site / FICHES_DIR / self.plan.parts[0].slugs[0] / "index.html"
             language = _LANGUAGE.search(first.read_text("utf-8", errors="replace")[:2000])
             page = lexicon_page(self.plan.words, language[1] if language else "")
             write_text(self.site / LEXICON_PAGE, page)
-        for number in range(min(CONCURRENT, self._runs)):
+        for number in self._todo[:CONCURRENT]:
             self._launch(number)
         return self
 
     def wait(self) -> None:
         try:
-            for number in range(self._runs):
+            for position, number in enumerate(self._todo):
                 self._finish(number)
-                if number + CONCURRENT < self._runs:
-                    self._launch(number + CONCURRENT)
+                if position + CONCURRENT < len(self._todo):
+                    self._launch(self._todo[position + CONCURRENT])
         finally:
             self.stop()
 
@@ -181,10 +217,6 @@ class Indexing:
         if self._configs is not None:
             shutil.rmtree(self._configs, ignore_errors=True)
         (self.site / LEXICON_PAGE).unlink(missing_ok=True)
-
-    @property
-    def _runs(self) -> int:
-        return max(len(self.plan.parts), 1)
 
     def _target(self, number: int) -> Path:
         return self.output / Path(folder(number + 1)).relative_to(INDEX_DIR)
