@@ -34,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import string
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -91,7 +92,10 @@ def plan(catalogue: Catalogue) -> Plan:
     # expansions (render/fiche.py, NOT_INDEXED); Markdown marks around words do no harm.
     texts = [f"{m.term} {m.expansion}" for e in catalogue.glossary.entries for m in e.meanings]
     texts += (f"{fiche.title} {fiche.description} {fiche.body}" for fiche in catalogue.fiches)
-    return Plan(parts, frozenset(word for text in texts for word in text.split()))
+    written = {word for text in texts for word in text.split()}
+    # Pagefind ignores case and the marks around a word (« **emploi** », « 2024. »):
+    # without them, an edit that only writes known words keeps the lexicon as it was.
+    return Plan(parts, frozenset(w for w in {w.strip(_MARKS).lower() for w in written} if w))
 
 
 def lexicon_page(words: Iterable[str], language: str) -> str:
@@ -257,6 +261,7 @@ class Indexing:
             raise IndexingError(f"l'index de recherche (Pagefind) a échoué : {details[0]}")
 
 
+_MARKS = string.punctuation + "«»‹›“”‘’…–—"
 _OUTPUT = "sortie.txt"
 _LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
 _FAILED = "l'index de recherche (Pagefind) n'a pas pu être construit ({})."
