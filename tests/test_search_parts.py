@@ -147,6 +147,7 @@ def test_the_preview_renews_an_index_in_parts(parted, tmp_path: Path) -> None:  
     assert parts() == before
     assert not (site / searchindex.LEXICON_PAGE).exists()
     assert not list(site.glob(".pagefind*"))
+    assert not list(tmp_path.glob(".pagefind-reglages-*"))  # its settings, beside the site
 
 
 @pytest.mark.browser

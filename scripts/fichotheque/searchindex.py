@@ -184,7 +184,17 @@ class Indexing:
     _todo: list[int] = field(default_factory=list)
 
     def start(self) -> Indexing:
-        self._configs = Path(tempfile.mkdtemp(prefix="fichotheque-index-"))
+        try:
+            self._start()
+        except BaseException:  # stopped meanwhile, or a part could not be linked
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        # Pagefind's settings go beside the site: in a build's staging folder, removed
+        # with it, even after a kill (publish.py), and in the preview's own folder.
+        self._configs = Path(tempfile.mkdtemp(prefix=".pagefind-reglages-", dir=self.site.parent))
         self._todo = []
         for number in range(max(len(self.plan.parts), 1)):
             kept = self.reused.get(folder(number + 1)) if self.plan.parts else None
@@ -202,7 +212,6 @@ class Indexing:
             write_text(self.site / LEXICON_PAGE, page)
         for number in self._todo[:CONCURRENT]:
             self._launch(number)
-        return self
 
     def wait(self) -> None:
         try:
