@@ -355,3 +355,15 @@ def test_the_work_folder_cannot_be_the_publication_folder(project: Project) -> N
     with pytest.raises(BuildError, match="dossier de travail"):
         build_site(project, check_project(project), project.root / WORK_DIR)
     assert work_entries(project.root) == CLEAN_WORK_DIR
+
+
+def test_a_site_put_back_by_hand_gets_a_search_index_of_its_own(
+    project: Project, sites: Sites
+) -> None:
+    """The published index is reused only if it is the one recorded: an older site put
+    back in site/ (from a copy, a backup) does not lend its index to the next build."""
+    assert build(project).returncode == 0
+    assert published(project, sites, "first build") == "new"
+    put_old_site_back(project, sites)
+    assert build(project).returncode == 0
+    assert published(project, sites, "after the old site was put back") == "new"

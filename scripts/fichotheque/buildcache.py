@@ -87,20 +87,21 @@ def keep(folder: Path, kept: Kept) -> None:
     write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
 
 
-def take_index(folder: Path) -> dict[str, str]:
-    """The digests of the parts of the search index last published, removed from the
-    disk: a build that fails before it publishes leaves none (searchindex.part_digests)."""
+def take_index(folder: Path) -> dict[str, list[str]]:
+    """The digests of the parts of the search index last published (what each was made
+    from, its entry file), removed from the disk: a build that fails before it publishes
+    leaves none (searchindex.part_digests)."""
     path = folder / INDEX_RECORD
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         path.unlink()
-        return {str(k): str(v) for k, v in data.items()}
-    except (OSError, ValueError, AttributeError):
+        return {str(k): [str(d) for d in v] for k, v in data.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
         path.unlink(missing_ok=True)
         return {}
 
 
-def keep_index(folder: Path, digests: dict[str, str]) -> None:
+def keep_index(folder: Path, digests: dict[str, list[str]]) -> None:
     """Write the digests of the parts of the search index just published."""
     write_text(folder / INDEX_RECORD, json.dumps(digests))
 

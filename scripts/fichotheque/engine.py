@@ -8,6 +8,7 @@ one atomic step (publish.py: the lock, the exchange, the cleanup after a kill).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import time
@@ -154,7 +155,9 @@ def build_site(
         indexing, digests = None, {}
         if search:  # a part whose digest is that of the published one is linked from it
             digests = part_digests(site, staged.search, NOT_INDEXED)
-            same = [f for f, d in digests.items() if indexed.get(f) == d]
+            # The published part must be the one recorded: site/ may have been put back
+            # from elsewhere since (its entry names its index files by their content).
+            same = [f for f, d in digests.items() if indexed.get(f) == [d, _entry(target / f)]]
             reused = {f: target / f for f in same if (target / f / "pagefind.js").is_file()}
             indexing = _start_index(site, site / INDEX_DIR, staged.search, reused)
         try:
@@ -180,7 +183,7 @@ def build_site(
         with progress.stage("Publication"):
             previous = _publish(work, staging / "site")
         if search:
-            buildcache.keep_index(cache, digests)
+            buildcache.keep_index(cache, {f: [d, _entry(target / f)] for f, d in digests.items()})
         if previous is not None:
             buildcache.keep_spare(previous, cache / buildcache.SPARE)
     except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
@@ -465,6 +468,14 @@ def index_site(site_dir: Path, search: Plan) -> None:
         (site_dir / INDEX_DIR).rename(old)
     new.rename(site_dir / INDEX_DIR)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _entry(index: Path) -> str:
+    """A digest of the entry file of a part of a published index ("" if it has none)."""
+    try:
+        return hashlib.sha256((index / "pagefind-entry.json").read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _keep_index(published: Path, site_dir: Path) -> None:
