@@ -8,7 +8,6 @@ one atomic step (publish.py: the lock, the exchange, the cleanup after a kill).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import time
@@ -43,7 +42,15 @@ from .render import (
 from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
 from .routes import INDEX_DIR
-from .searchindex import Indexing, IndexingError, Plan, part_digests, plan
+from .searchindex import (
+    Indexing,
+    IndexingError,
+    Plan,
+    part_digests,
+    plan,
+    recorded,
+    reusable,
+)
 from .siteconfig import ConfigError, write_site_config
 from .sitemap import split_sitemap
 from .sitesettings import read_settings
@@ -155,10 +162,7 @@ def build_site(
         indexing, digests = None, {}
         if search:  # a part whose digest is that of the published one is linked from it
             digests = part_digests(site, staged.search, NOT_INDEXED)
-            # The published part must be the one recorded: site/ may have been put back
-            # from elsewhere since (its entry names its index files by their content).
-            same = [f for f, d in digests.items() if indexed.get(f) == [d, _entry(target / f)]]
-            reused = {f: target / f for f in same if (target / f / "pagefind.js").is_file()}
+            reused = reusable(target, digests, indexed)
             indexing = _start_index(site, site / INDEX_DIR, staged.search, reused)
         try:
             if settings.editor is not None:
@@ -183,7 +187,7 @@ def build_site(
         with progress.stage("Publication"):
             previous = _publish(work, staging / "site")
         if search:
-            buildcache.keep_index(cache, {f: [d, _entry(target / f)] for f, d in digests.items()})
+            buildcache.keep_index(cache, recorded(target, digests))
         if previous is not None:
             buildcache.keep_spare(previous, cache / buildcache.SPARE)
     except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check
@@ -468,14 +472,6 @@ def index_site(site_dir: Path, search: Plan) -> None:
         (site_dir / INDEX_DIR).rename(old)
     new.rename(site_dir / INDEX_DIR)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _entry(index: Path) -> str:
-    """A digest of the entry file of a part of a published index ("" if it has none)."""
-    try:
-        return hashlib.sha256((index / "pagefind-entry.json").read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def _keep_index(published: Path, site_dir: Path) -> None:

@@ -329,15 +329,16 @@ def _lock_timeout() -> float:
     return seconds
 
 
+def terminate(signum: int, frame: FrameType | None) -> None:
+    """A signal handler that raises ``Terminated``, so that ``finally`` blocks run."""
+    raise Terminated
+
+
 def _trap_sigterm() -> Callable[[], object]:
     """Make SIGTERM raise ``Terminated``; returns what puts the previous handler back."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None  # only the main thread may set handlers
     previous = signal.getsignal(signal.SIGTERM)
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
     signal.signal(signal.SIGTERM, terminate)
     return lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 

@@ -46,6 +46,7 @@ from .files import write_text
 from .routes import FICHES_DIR, INDEX_DIR, START_YEAR_FILTER
 
 if TYPE_CHECKING:
+    from .fiches import Fiche
     from .model import Catalogue
 
 PART_PAGES = 1000  # about 370 MB of Pagefind per part
@@ -108,9 +109,14 @@ def lexicon_page(words: Iterable[str], language: str) -> str:
     )
 
 
+def start_year(fiche: Fiche) -> int:
+    """The year a fiche is filed under in the date order (``START_YEAR_FILTER``)."""
+    return fiche.period.start.first_day.year
+
+
 def search_parts(catalogue: Catalogue) -> list[Part]:
     """The parts of the search index of a catalogue's fiches."""
-    fiches = [(f.period.start.first_day.year, f.slug) for f in catalogue.fiches]
+    fiches = [(start_year(f), f.slug) for f in catalogue.fiches]
     return split(fiches, part_target(len(fiches)))
 
 
@@ -162,6 +168,35 @@ def part_digests(site: Path, plan: Plan, excluded: Sequence[str]) -> dict[str, s
             digest.update((site / FICHES_DIR / slug / "index.html").read_bytes())
         digests[part.folder] = digest.hexdigest()
     return digests
+
+
+def reusable(
+    published: Path, digests: Mapping[str, str], record: Mapping[str, list[str]]
+) -> dict[str, Path]:
+    """The parts of the index published at ``published`` that a build can link: those
+    whose digest is the one in ``record`` (written by ``recorded`` when they were
+    published), and whose entry file is still that one (site/ may have been put back from
+    a copy since).
+    """
+    return {
+        part: published / part
+        for part, digest in digests.items()
+        if record.get(part) == [digest, _entry(published / part)]
+        and (published / part / "pagefind.js").is_file()
+    }
+
+
+def recorded(published: Path, digests: Mapping[str, str]) -> dict[str, list[str]]:
+    """What to remember of the index just published at ``published``, for ``reusable``."""
+    return {part: [digest, _entry(published / part)] for part, digest in digests.items()}
+
+
+def _entry(index: Path) -> str:
+    """A digest of a part's entry file, which names its index files by their content."""
+    try:
+        return hashlib.sha256((index / "pagefind-entry.json").read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 @dataclass

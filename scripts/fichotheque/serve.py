@@ -18,13 +18,12 @@ import time
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import FrameType
 
 from .check import check_project
 from .engine import BuildError, BuildReport, build_site, index_site
 from .problems import format_report, is_failure, summary
 from .project import Project
-from .publish import Terminated
+from .publish import terminate
 from .searchindex import Plan
 
 POLL_SECONDS = 0.2
@@ -91,10 +90,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
-
-
 def serve(project: Project, host: str, port: int) -> int:
     """Build, serve and rebuild on change until interrupted; returns an exit code."""
 
@@ -103,7 +98,7 @@ def serve(project: Project, host: str, port: int) -> int:
 
     # Stopped by its terminal closing or by kill, the preview removes its folder too.
     for stop in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(stop, _terminate)
+        signal.signal(stop, terminate)
     with tempfile.TemporaryDirectory(prefix="fichotheque-apercu-") as folder:
         target = Path(folder) / "site"
         # Taken before the first build, so that an edit made meanwhile is not missed.

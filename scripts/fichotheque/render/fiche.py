@@ -18,6 +18,7 @@ from ..project import DOCS_DIR
 from ..references import FICHE_REFERENCE, link_references
 from ..routes import CATALOGUE, GLOSSARY, HOME, START_YEAR_FILTER, YEAR_FILTER
 from ..schema import FIELDS, FIELDS_BY_KEY
+from ..searchindex import start_year
 from ..taxonomy import Facet, Term
 from ..text import one_line
 from .html import (
@@ -186,7 +187,8 @@ def fiche_page_digest(
 
 
 def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ...]) -> str:
-    """Invisible marks for Pagefind: a filter per facet and per year, the date to sort by.
+    """Invisible marks for Pagefind: a filter per facet, per year and for the start year
+    (the date order of an index in parts, searchindex.py), the date to sort by.
 
     The acronyms of the fiche and their expansions are there as words, so that either form
     finds the fiche, without the definitions.
@@ -200,11 +202,10 @@ def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ..
         f'<span data-pagefind-filter="{YEAR_FILTER}:{year}"></span>'
         for year in fiche.period.years()
     ]
-    start = fiche.period.start.first_day
     marks += [
-        f'<span data-pagefind-filter="{START_YEAR_FILTER}:{start.year}"></span>',
+        f'<span data-pagefind-filter="{START_YEAR_FILTER}:{start_year(fiche)}"></span>',
         f'<span data-pagefind-meta="date:{esc(fiche.period.french())}"></span>',
-        f'<span data-pagefind-sort="date:{start.isoformat()}"></span>',
+        f'<span data-pagefind-sort="date:{fiche.period.start.first_day.isoformat()}"></span>',
         f'<span data-pagefind-meta="organisation:{esc(fiche.organisation)}"></span>',
     ]
     words = " ".join(
