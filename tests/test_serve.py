@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -69,20 +71,36 @@ def test_preview_shows_drafts_and_rebuilds_on_change(tmp_path: Path) -> None:
     assert not list(temporary.iterdir())  # stopped by SIGTERM, it removed its folder
 
 
-def _line_with(process: subprocess.Popen[str], text: str, seconds: float = 120) -> str:
-    """The next line of the preview's output that contains ``text``."""
-    import select
+_LINES: dict[int, queue.Queue[str]] = {}  # each preview's output, line by line
 
+
+def _line_with(process: subprocess.Popen[str], text: str, seconds: float = 120) -> str:
+    """The next line of the preview's output that contains ``text``.
+
+    A thread reads the output: ``select`` on the pipe would miss lines that an earlier
+    ``readline`` already took into the file's buffer, and wait for output that never comes.
+    """
     assert process.stdout is not None
+    lines = _LINES.get(process.pid)
+    if lines is None:
+        lines = _LINES[process.pid] = queue.Queue()
+        output = process.stdout
+
+        def read() -> None:
+            for line in output:
+                lines.put(line)
+            lines.put("")  # the preview stopped
+
+        threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1)
-        if ready:
-            line = process.stdout.readline()
-            if text in line:
-                return line
-            assert line, f"the preview stopped before saying « {text} »"
-    raise AssertionError(f"the preview never said « {text} »")
+    while True:
+        try:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            raise AssertionError(f"the preview never said « {text} »") from None
+        if text in line:
+            return line
+        assert line, f"the preview stopped before saying « {text} »"
 
 
 def test_after_an_edit_the_pages_come_first_and_the_search_follows(tmp_path: Path) -> None:
