@@ -155,9 +155,12 @@ def ours_cold(base: Path, timings: Path, cache: Path) -> dict[str, Any]:
 def preview_seconds(base: Path, fiche: Path, cache: Path) -> float:
     """From saving an edited title to seeing it in Chromium, with ``fichotheque serve``.
 
-    The browser reloads the page once ``serve`` says the preview is up to date, as its
-    reader would: a browser reloading many times a second would slow the very rebuild it
-    waits for (the server's threads share the interpreter with it).
+    The edit is saved once the page has loaded and the network has been quiet for half a
+    second, as by a reader who looked at the page first (a page still loading shares the
+    two cores with the rebuild). The browser reloads the page once ``serve`` says the
+    preview is up to date, as its reader would: a browser reloading many times a second
+    would slow the very rebuild it waits for (the server's threads share the interpreter
+    with it).
     """
     from playwright.sync_api import sync_playwright
 
@@ -183,7 +186,7 @@ def preview_seconds(base: Path, fiche: Path, cache: Path) -> float:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
             page = browser.new_page()
-            page.goto(address)
+            page.goto(address, wait_until="networkidle")
             text = fiche.read_text(encoding="utf-8")
             start = text.index("\ntitle: ") + 1
             end = text.index("\n", start)

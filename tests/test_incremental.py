@@ -18,7 +18,7 @@ import pytest
 from conftest import copy_example
 from fichotheque import buildcache, editor, fingerprint
 from fichotheque.check import check_project
-from fichotheque.engine import build_site
+from fichotheque.engine import build_site, prepare_next_build
 from fichotheque.problems import is_failure
 from fichotheque.project import Project
 from fichotheque.publish import WORK_DIR
@@ -276,3 +276,28 @@ def test_a_fiche_page_whose_facts_did_not_change_is_not_rendered_again(
     _build(project, project.site_dir)
     assert rendered == [_fiche(project).stem]
     _same_as_cold(project, tmp_path)
+
+
+def test_the_next_build_readied_after_a_first_one_reuses_its_folders(tmp_path: Path) -> None:
+    """The preview readies the copy a second build makes (engine.prepare_next_build): that
+    build's site is made of the folders readied, and is still the cold build's site."""
+    project = copy_example(tmp_path / "example")
+    spare = project.root / WORK_DIR / buildcache.FOLDER / buildcache.SPARE
+    _build(project, project.site_dir)
+    assert not spare.exists()  # a first build replaced no site
+    prepare_next_build(project.site_dir)
+    folder = Path("fiches") / _fiche(project).stem
+    readied = (spare / folder).stat().st_ino
+    _body(project)
+    _build(project, project.site_dir)
+    assert (project.site_dir / folder).stat().st_ino == readied
+    _same_as_cold(project, tmp_path)
+
+
+def test_nothing_is_readied_beside_a_folder_that_no_build_published(tmp_path: Path) -> None:
+    """Such as the preview's page saying the base has errors."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("erreurs", encoding="utf-8")
+    prepare_next_build(site)
+    assert not (tmp_path / WORK_DIR).exists()

@@ -19,7 +19,7 @@ import yaml
 from fichotheque.check import check_project
 from fichotheque.engine import _run_mkdocs, _settings, stage_site
 from fichotheque.generated_html import NAME as GENERATED_HTML
-from fichotheque.model import SIMILAR_BUDGET, SIMILAR_COUNT, _similar
+from fichotheque.model import SIMILAR_BUDGET, SIMILAR_COUNT, _score_similar, _similar
 from fichotheque.project import Project
 
 BETWEEN_TAGS = re.compile(r">\s+<")
@@ -260,3 +260,27 @@ def test_the_meanings_a_text_uses_are_those_of_the_plain_search() -> None:
         assert glossary.used_in(text, chosen) == plain(text, chosen), text
         used += len(plain(text, chosen))
     assert used > 200
+
+
+def test_the_similar_fiches_remembered_are_those_of_the_fiches_asked_about() -> None:
+    """The last answer is kept for the preview's next build: a change to one fiche's
+    terms, to the order or to the related fiches gives a fresh answer, the one a new
+    process would give."""
+    fiches, by_term = _catalogue(300, seed=7)
+    first = _similar(fiches, by_term, {})
+    assert _similar(fiches, by_term, {}) == first
+    moved = SimpleNamespace(slug=fiches[0].slug, terms=fiches[150].terms)
+    changes = [  # (fiches, related, whether the first fiche's similar ones must change)
+        ([moved, *fiches[1:]], {}, True),
+        ([*fiches[1:], fiches[0]], {}, False),  # the order breaks ties only
+        (fiches, {fiches[0].slug: first[fiches[0].slug][:1]}, True),
+    ]
+    for changed, related, differs in changes:
+        index: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for fiche in changed:
+            for key, slugs in fiche.terms:
+                for slug in slugs:
+                    index[(key, slug)].append(fiche)
+        answer = _similar(changed, index, related)
+        assert answer == _score_similar(changed, index, related)
+        assert (answer[fiches[0].slug] != first[fiches[0].slug]) == differs

@@ -137,6 +137,17 @@ def keep_spare(previous: Path, spare: Path) -> None:
         os.replace(previous, spare)
 
 
+def prepare_spare(published: Path, spare: Path) -> None:
+    """Make a spare of the site at ``published`` when there is none (after a build that
+    replaced no site), so that the next ``site_copy`` does not make every folder anew.
+
+    A spare left half-made is made whole by ``relink``, as any spare is.
+    """
+    if not spare.exists() and published.is_dir():
+        with contextlib.suppress(OSError):
+            link_copy(published, spare)
+
+
 def relink(source: Path, target: Path) -> None:
     """Make the tree ``target`` hold exactly the files of ``source``, as hard links.
 

@@ -32,7 +32,9 @@ class CheckResult:
 
     ``files`` are every fiche file read (typed or not), ``checked`` what the collection
     checks saw of each, and ``fiche_links`` maps a fiche file to the links of its body
-    that reach another fiche (link target → that fiche's slug).
+    that reach another fiche (link target → that fiche's slug). ``sources`` gives, by file,
+    a digest of all its typed fiche was read from (checkcache.py): what a rendered page
+    of the fiche is keyed by.
     """
 
     taxonomy: Taxonomy
@@ -42,6 +44,7 @@ class CheckResult:
     files: list[str] = field(default_factory=list)
     checked: list[Checked] = field(default_factory=list)
     fiche_links: dict[str, dict[str, str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def check_project(
@@ -96,7 +99,7 @@ def _check(project: Project, today: dt.date, step: Step) -> CheckResult:
     step.total = len(files)
     problems += name_collisions(files)
     checked: list[Checked] = []
-    entries, fiches = _single_file_checks(project, context, paths, files, step)
+    entries, fiches, sources = _single_file_checks(project, context, paths, files, step)
     for read_problems, item, fiche_problems in entries:
         problems += read_problems + fiche_problems
         if item is not None:
@@ -105,13 +108,15 @@ def _check(project: Project, today: dt.date, step: Step) -> CheckResult:
     problems += validate_catalogue(checked, targets)
     problems += _check_pages(project, settings.allowed_hosts)
     links = {item.file: fiches_reached(item.slug, item.body_links, targets) for item in checked}
-    return CheckResult(taxonomy, glossary, fiches, sort_problems(problems), files, checked, links)
+    return CheckResult(
+        taxonomy, glossary, fiches, sort_problems(problems), files, checked, links, sources
+    )
 
 
 def _single_file_checks(
     project: Project, context: Context, paths: list[Path], files: list[str], step: Step
-) -> tuple[list[Entry], LazyFiches]:
-    """What each fiche says on its own, in order, and the typed fiches.
+) -> tuple[list[Entry], LazyFiches, dict[str, str]]:
+    """What each fiche says on its own, in order, the typed fiches, and their sources.
 
     An unchanged file comes from the cache; its fiche stays pickled until it is read.
     """
@@ -127,13 +132,18 @@ def _single_file_checks(
         cache.put(files[index], digests[index], result)
         step.advance()
     cache.save(files)
-    sources: list[Fiche | bytes] = []
-    for hit, entry in zip(cached, entries, strict=True):
+    typed: list[Fiche | bytes] = []
+    sources: dict[str, str] = {}
+    for file, digest, hit, entry in zip(files, digests, cached, entries, strict=True):
         if hit is not None and hit[1] is not None:
-            sources.append(hit[1])
+            typed.append(hit[1])
         elif hit is None and entry is not None and entry[1] is not None and entry[1].fiche:
-            sources.append(entry[1].fiche)
-    return [entry for entry in entries if entry is not None], LazyFiches(sources)
+            typed.append(entry[1].fiche)
+        else:
+            continue
+        if digest is not None:
+            sources[file] = cache.source(file, digest)
+    return [entry for entry in entries if entry is not None], LazyFiches(typed), sources
 
 
 def _own_pages(project: Project) -> dict[str, str]:

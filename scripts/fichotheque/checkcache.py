@@ -133,6 +133,11 @@ class CheckCache:
         entry: Entry = pickle.loads(stored[1])
         return entry, stored[2]
 
+    def source(self, file: str, digest: str) -> str:
+        """A digest of all a fiche is read from: its file's name and bytes (``digest``),
+        and what the key covers. Equal sources give equal fiches, as this cache assumes."""
+        return hashlib.sha256(f"{self.key}\0{file}\0{digest}".encode()).hexdigest()
+
     def put(self, file: str, digest: str | None, entry: Entry) -> None:
         if digest is None:
             return

@@ -146,7 +146,26 @@ def build_catalogue(
     )
 
 
+# The last answer of _similar, by what it depends on: the preview's next build, in the
+# same process, asks again after most edits (a title, a body).
+_remembered: dict[object, dict[str, tuple[str, ...]]] = {}
+
+
 def _similar(
+    fiches: list[Fiche],
+    by_term: dict[tuple[str, str], list[Fiche]],
+    related: dict[str, tuple[str, ...]],
+) -> dict[str, tuple[str, ...]]:
+    """``_score_similar``, or its last answer if the fiches' order, terms and related
+    fiches are the same (``by_term`` derives from the first two)."""
+    key = (tuple((fiche.slug, fiche.terms) for fiche in fiches), tuple(related.items()))
+    if key not in _remembered:
+        _remembered.clear()
+        _remembered[key] = _score_similar(fiches, by_term, related)
+    return dict(_remembered[key])
+
+
+def _score_similar(
     fiches: list[Fiche],
     by_term: dict[tuple[str, str], list[Fiche]],
     related: dict[str, tuple[str, ...]],

@@ -28,6 +28,7 @@ An edit that adds a word to the site changes every lexicon, and every part is in
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -47,6 +48,7 @@ from .routes import FICHES_DIR, INDEX_DIR, START_YEAR_FILTER
 
 if TYPE_CHECKING:
     from .fiches import Fiche
+    from .glossary import Glossary
     from .model import Catalogue
 
 PART_PAGES = 1000  # about 370 MB of Pagefind per part
@@ -78,25 +80,31 @@ class Part:
 @dataclass(frozen=True)
 class Plan:
     """What the search index is made of: its parts and, when there are several, the
-    words of the lexicon page."""
+    words of the lexicon page, found in the ``fiches`` and the ``glossary`` when first
+    asked for (a preview shows its pages before it indexes them)."""
 
     parts: tuple[Part, ...] = ()
-    words: frozenset[str] = frozenset()
+    fiches: Sequence[Fiche] = field(default=(), compare=False, repr=False)
+    glossary: Glossary | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        if len(self.parts) < 2:
+            return frozenset()
+        # What a fiche page indexes: its title, summary and body, its acronyms and their
+        # expansions (render/fiche.py, NOT_INDEXED); Markdown marks do no harm.
+        entries = self.glossary.entries if self.glossary else ()
+        texts = [f"{m.term} {m.expansion}" for e in entries for m in e.meanings]
+        texts += (f"{f.title} {f.description} {f.body}" for f in self.fiches)
+        written = {word for text in texts for word in text.split()}
+        # Pagefind ignores case and the marks around a word (« **emploi** », « 2024. »):
+        # without them, an edit that only writes known words keeps the lexicon as it was.
+        return frozenset(w for w in {w.strip(_MARKS).lower() for w in written} if w)
 
 
 def plan(catalogue: Catalogue) -> Plan:
     """The search index of a catalogue's fiches."""
-    parts = tuple(search_parts(catalogue))
-    if len(parts) < 2:
-        return Plan(parts)
-    # What a fiche page indexes: its title, summary and body, its acronyms and their
-    # expansions (render/fiche.py, NOT_INDEXED); Markdown marks around words do no harm.
-    texts = [f"{m.term} {m.expansion}" for e in catalogue.glossary.entries for m in e.meanings]
-    texts += (f"{fiche.title} {fiche.description} {fiche.body}" for fiche in catalogue.fiches)
-    written = {word for text in texts for word in text.split()}
-    # Pagefind ignores case and the marks around a word (« **emploi** », « 2024. »):
-    # without them, an edit that only writes known words keeps the lexicon as it was.
-    return Plan(parts, frozenset(w for w in {w.strip(_MARKS).lower() for w in written} if w))
+    return Plan(tuple(search_parts(catalogue)), catalogue.fiches, catalogue.glossary)
 
 
 def lexicon_page(words: Iterable[str], language: str) -> str:

@@ -20,29 +20,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .check import check_project
-from .engine import BuildError, BuildReport, build_site, index_site
+from .engine import BuildError, BuildReport, build_site, index_site, prepare_next_build
 from .problems import format_report, is_failure, summary
 from .project import Project
 from .publish import terminate
 from .searchindex import Plan
+from .watch import Watcher, snapshot
 
-POLL_SECONDS = 0.2
-
-
-def snapshot(project: Project) -> dict[str, tuple[int, int]]:
-    """Modification time and size of every source file: what a rebuild depends on."""
-    files = [project.taxonomy_path, project.glossary_path, project.mkdocs_path]
-    for folder in (project.fiches_dir, project.docs_dir):
-        if folder.is_dir():
-            files += [p for p in folder.rglob("*") if p.is_file()]
-    state = {}
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        state[str(path)] = (stat.st_mtime_ns, stat.st_size)
-    return state
+QUIET_SECONDS = 0.2  # after a rebuild, how long the sources stay still before the search
 
 
 def rebuild(
@@ -123,9 +108,12 @@ def serve(project: Project, host: str, port: int) -> int:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         stale: BuildReport | None = None  # pages shown that the search does not know yet
+        prepared = False  # the next build readied (the first one leaves it to do)
+        watcher = Watcher(project)
         try:
             while True:
-                time.sleep(POLL_SECONDS)
+                idle_work = stale is not None or not prepared
+                watcher.wait(QUIET_SECONDS if idle_work else float("inf"))
                 current = snapshot(project)
                 if current != state:
                     state = current
@@ -135,9 +123,13 @@ def serve(project: Project, host: str, port: int) -> int:
                 elif stale is not None:  # once the sources are quiet
                     reindex(target, stale.search, say)
                     stale = None
+                elif not prepared:
+                    prepare_next_build(target)
+                    prepared = True
         except KeyboardInterrupt:
             say("Aperçu arrêté.")
         finally:
+            watcher.close()
             server.shutdown()
             server.server_close()
     return 0

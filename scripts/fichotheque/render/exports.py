@@ -80,20 +80,30 @@ def export_fields(catalogue: Catalogue) -> tuple[ExportField, ...]:
     return COMMON_FIELDS + facets
 
 
-def fiches_json(catalogue: Catalogue, base_url: str, licence: Licence | None) -> str:
-    """Every published fiche with its metadata, newest first, as a JSON document."""
+def open_data(catalogue: Catalogue, base_url: str, licence: Licence | None) -> dict[str, str]:
+    """The JSON and the CSV file, by name, from the same values."""
     fields = export_fields(catalogue)
+    values = [[field.value(catalogue, f, base_url) for field in fields] for f in catalogue.fiches]
+    return {
+        JSON_FILE: fiches_json(fields, values, licence),
+        CSV_FILE: fiches_csv(fields, values, licence),
+    }
+
+
+def fiches_json(
+    fields: tuple[ExportField, ...], values: list[list[object]], licence: Licence | None
+) -> str:
+    """Every published fiche with its metadata, newest first, as a JSON document."""
     head = {
         "licence": {"nom": licence.name, "url": licence.url} if licence else None,
         "champs": {field.name: field.description for field in fields},
     }
+    names = [field.name for field in fields]
     # One fiche per line: still readable, and written by json's C encoder (« indent »
     # turns it off, for five times the time).
     fiches = ",\n    ".join(
-        json.dumps({field.name: field.value(catalogue, f, base_url) for field in fields},
-                   ensure_ascii=False)
-        for f in catalogue.fiches
-    )  # fmt: skip
+        json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) for row in values
+    )
     opening = json.dumps(head, ensure_ascii=False, indent=2).removesuffix("\n}")
     return f'{opening},\n  "fiches": [\n    {fiches}\n  ]\n}}\n'
 
@@ -111,20 +121,20 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def fiches_csv(catalogue: Catalogue, base_url: str, licence: Licence | None = None) -> str:
+def fiches_csv(
+    fields: tuple[ExportField, ...], values: list[list[object]], licence: Licence | None
+) -> str:
     """One row per fiche; several values in a cell are joined by « ; ».
 
     CSV has no place for a note, so the licence is a last column, repeated on each row.
     """
-    fields = export_fields(catalogue)
     terms = f"{licence.name} {licence.url}".strip() if licence else ""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheets open the file as UTF-8
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([field.name for field in fields] + ["licence"])
-    for fiche in catalogue.fiches:
-        row = [_cell(field.value(catalogue, fiche, base_url)) for field in fields]
-        writer.writerow([*row, terms])
+    for row in values:
+        writer.writerow([*map(_cell, row), terms])
     return buffer.getvalue()
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Catalogue
 from ..routes import (
     CATALOGUE,
-    CSV_FILE,
     DATA_PAGE,
     FEED_FILE,
     GLOSSARY,
     HOME,
-    JSON_FILE,
     PANORAMA,
     SEARCH,
     TIMELINE,
@@ -23,8 +22,7 @@ from .charts import render_panorama
 from .exports import (
     Licence,
     atom_feed,
-    fiches_csv,
-    fiches_json,
+    open_data,
     render_data_page,
 )
 from .fiche import fiche_page_digest, render_fiche
@@ -66,9 +64,11 @@ class Site:
 class Rendered:
     """The digests of fiche pages (render/fiche.py): those the last build staged, whose
     files are still there, and those of this build. ``frame`` digests what every fiche page
-    depends on besides its own facts."""
+    depends on besides its own facts, ``sources`` what each fiche was read from, by file
+    (check.py): a fiche without one is rendered every time."""
 
     frame: bytes
+    sources: Mapping[str, str]
     before: dict[str, str] = field(default_factory=dict)
     now: dict[str, str] = field(default_factory=dict)
 
@@ -89,12 +89,15 @@ def render_site(
     settings = settings or Settings()
     site = Site()
     for fiche in catalogue.fiches:
-        if rendered is None:
+        source = rendered.sources.get(fiche.file) if rendered is not None else None
+        if rendered is None or source is None:
             site.pages.append(
                 render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
             )
             continue
-        digest = fiche_page_digest(catalogue, fiche, root, settings.body_secret, rendered.frame)
+        digest = fiche_page_digest(
+            catalogue, fiche, root, settings.body_secret, rendered.frame, source
+        )
         path = fiche_path(fiche)
         rendered.now[path] = digest
         if rendered.before.get(path) == digest:
@@ -116,8 +119,7 @@ def render_site(
     site.pages.extend(render_timeline(catalogue))
     site.pages.append(render_panorama(catalogue))
     site.pages.append(render_data_page(catalogue, settings.licence))
-    site.texts[JSON_FILE] = fiches_json(catalogue, settings.base_url, settings.licence)
-    site.texts[CSV_FILE] = fiches_csv(catalogue, settings.base_url, settings.licence)
+    site.texts.update(open_data(catalogue, settings.base_url, settings.licence))
     site.texts[FEED_FILE] = atom_feed(
         catalogue, settings.site_name, settings.base_url, settings.licence
     )
