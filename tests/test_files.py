@@ -7,6 +7,7 @@ through (``setpriv``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ import pytest
 from casefiles import CASES, TODAY
 from conftest import BASE
 from fichotheque.check import check_project
-from fichotheque.files import NEW_FILE_MODE, CopyError, write_text
+from fichotheque.files import NEW_FILE_MODE, CopyError, file_digest, write_text
 from fichotheque.limits import MAX_FICHE_BYTES
 from fichotheque.project import Project
 from fichotheque.staging import Staging
@@ -292,3 +293,25 @@ def test_a_written_file_gets_the_usual_permissions_or_keeps_its_own(tmp_path: Pa
     write_text(kept, "après")
     assert kept.read_text() == "après"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+
+
+def test_a_file_digest_is_remembered_only_while_the_file_is_the_same(tmp_path: Path) -> None:
+    """Written again with the same size and modification time, in place or replaced: the
+    change time (or the inode) tells it apart, and the digest is that of the new bytes."""
+    path = tmp_path / "fiche.md"
+    path.write_bytes(b"premier")
+    first = file_digest(path)
+    assert first == hashlib.sha256(b"premier").hexdigest()
+    assert file_digest(path) == first
+    before = path.stat()
+    with path.open("r+b") as file:  # in place: same inode, same size
+        file.write(b"deuxime")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert file_digest(path) == hashlib.sha256(b"deuxime").hexdigest()
+    replacement = tmp_path / "nouveau.md"
+    replacement.write_bytes(b"troisie")
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    replacement.replace(path)
+    assert file_digest(path) == hashlib.sha256(b"troisie").hexdigest()
+    assert file_digest(tmp_path) is None  # a folder
+    assert file_digest(tmp_path / "absent.md") is None

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bodycheck import check_body
-from .checkcache import CheckCache, Entry, LazyFiches, check_files, dependencies, digest_of
+from .checkcache import CheckCache, Entry, LazyFiches, check_files, dependencies
 from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, split_front_matter
 from .fields import Context
-from .files import published_files, read_text, unreadable_below
+from .files import file_digest, published_files, read_text, unreadable_below
 from .glossary import Glossary, load_glossary
 from .links import Targets, fiches_reached
 from .problems import Problem, Severity, sort_problems
@@ -121,7 +121,7 @@ def _single_file_checks(
     An unchanged file comes from the cache; its fiche stays pickled until it is read.
     """
     cache = CheckCache.open(project, dependencies(project, context))
-    digests = [digest_of(path) for path in paths]
+    digests = [file_digest(path) for path in paths]
     cached = [cache.get(f, d) for f, d in zip(files, digests, strict=True)]
     entries: list[Entry | None] = [hit[0] if hit is not None else None for hit in cached]
     step.advance(sum(hit is not None for hit in cached))

@@ -171,11 +171,6 @@ def _forget_old(folder: Path) -> None:
                 stored.unlink()
 
 
-def digest_of(path: Path) -> str | None:
-    data = _bytes(path)
-    return hashlib.sha256(data).hexdigest() if data is not None else None
-
-
 def check_files(todo: list[tuple[Path, str]], context: Context) -> Iterator[Entry]:
     """``check_file`` for each (path, file), in order; in worker processes when many."""
     workers = min(os.cpu_count() or 1, 4)

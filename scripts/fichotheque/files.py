@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -321,3 +322,30 @@ def cache_dir() -> Path:
         return Path(os.environ[CACHE_ENV])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "fichotheque"
+
+
+def file_digest(path: Path) -> str | None:
+    """The SHA-256 of a regular file's bytes; None for anything else (a pipe would block a
+    reader) or a file that cannot be read.
+
+    Remembered in this process while the file keeps its inode, size and times: a file
+    written again, or replaced, has a new change time (the preview's next build reads
+    only what changed).
+    """
+    try:
+        status = path.lstat()
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        key = (str(path), status.st_dev, status.st_ino, status.st_size,
+               status.st_mtime_ns, status.st_ctime_ns)  # fmt: skip
+        if key not in _DIGESTS:
+            if len(_DIGESTS) >= _DIGESTS_KEPT:
+                _DIGESTS.clear()
+            _DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return _DIGESTS[key]
+    except OSError:
+        return None
+
+
+_DIGESTS: dict[tuple[str, int, int, int, int, int], str] = {}
+_DIGESTS_KEPT = 200_000

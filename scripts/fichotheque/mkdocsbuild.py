@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markupsafe
 
-from .files import cache_dir
+from .files import cache_dir, file_digest
 from .fingerprint import code_digest
 from .setupschema import SHOWN_TEXTS
 from .siteconfig import SEARCH_PLUGINS
@@ -488,7 +488,7 @@ def _bytecode_dir() -> Path:
 
 
 def _digest(file: File) -> str:
-    return hashlib.sha256(Path(file.abs_src_path or "").read_bytes()).hexdigest()
+    return file_digest(Path(file.abs_src_path or "")) or ""
 
 
 def _owners(documents: Sequence[File], in_nav: set[str], workers: int) -> dict[str, int]:
