@@ -34,6 +34,8 @@ def test_the_quick_benchmark_measures_every_figure_against_material(tmp_path: Pa
         assert result[figure] > 0, figure
     assert result["cold_ratio"] == result["cold_seconds"] / result["material_seconds"]
     assert result["edit_ratio_to_cold"] == result["edit_seconds"] / result["cold_seconds"]
+    previews = result["preview_runs"]
+    assert len(previews) == 3 and result["preview_seconds"] == sorted(previews)[1]
     stages = result["stages"]
     assert "Conversion des pages (MkDocs)" in stages and "Index de recherche (Pagefind)" in stages
     assert sum(stages.values()) <= result["cold_seconds"]
