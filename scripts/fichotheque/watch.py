@@ -4,8 +4,9 @@ The state of the sources (``snapshot``) says whether anything changed; the ``Wat
 only says when to look. It is woken at once by the system's file events (watchdog, the
 library MkDocs' own server uses), and looks anyway every ``LOOK_SECONDS`` in case an
 event was missed (a network drive). Where file events are unavailable, it looks every
-``POLL_SECONDS``. Reading the state of 10,000 fiches takes about a tenth of a second:
-looking five times a second, as the preview did, kept a core busy while nothing changed.
+``POLL_SECONDS``. Reading the state of 10,000 fiches took 0.17-0.19 s here (with a build
+running beside it): looking five times a second, as the preview did, kept most of a core
+busy while nothing changed.
 """
 
 from __future__ import annotations
