@@ -295,18 +295,11 @@ def _code(package: Package) -> dict[str, bytes]:
 def _members(data: bytes, package: Package) -> dict[str, bytes]:
     """The files of the tarball's dist/ that the page needs, by their path there.
 
-    Kept for the next build of this process (the preview's), and unpacked beside the
-    tarball for the next builds (unpacking it takes a third of a second), by the digest of
-    the tarball and of what is kept of it.
+    Unpacked beside the tarball for the next builds (unpacking it takes a third of a
+    second), by the digest of the tarball and of what is kept of it.
     """
     digest = hashlib.sha256(data + package.keep.pattern.encode("utf-8")).hexdigest()
-    key = (package.name, digest)
-    if key not in _EXTRACTED:
-        _EXTRACTED.clear()
-        _EXTRACTED[key] = _unpacked(
-            data, package, cache_dir() / f"{package.tarball_name}.{digest[:16]}.tar"
-        )
-    return dict(_EXTRACTED[key])
+    return _unpacked(data, package, cache_dir() / f"{package.tarball_name}.{digest[:16]}.tar")
 
 
 def _unpacked(data: bytes, package: Package, kept: Path) -> dict[str, bytes]:
@@ -328,9 +321,6 @@ def _unpacked(data: bytes, package: Package, kept: Path) -> dict[str, bytes]:
             archive.addfile(member, io.BytesIO(content))
     write_text(kept, buffer.getvalue())  # whole or not at all
     return found
-
-
-_EXTRACTED: dict[tuple[str, str], dict[str, bytes]] = {}
 
 
 def _extract(data: bytes, package: Package) -> dict[str, bytes]:

@@ -462,7 +462,7 @@ def prepare_next_build(site_dir: Path) -> None:
     build). It takes no lock, as ``index_site``: the preview calls it between its builds.
     """
     if (site_dir / SITE_MARKER).is_file():
-        spare = site_dir.parent / publish.WORK_DIR / buildcache.FOLDER / buildcache.SPARE
+        spare = publish.work_folder(site_dir) / buildcache.FOLDER / buildcache.SPARE
         buildcache.prepare_spare(site_dir, spare)
 
 

@@ -137,12 +137,17 @@ class Workspace:
         self._release.close()
 
 
+def work_folder(target: Path) -> Path:
+    """The work folder of the builds published at ``target``: beside it."""
+    return target.parent / WORK_DIR
+
+
 def begin(target: Path) -> Workspace:
     """Take the lock beside ``target``, repair what a killed build left, make a staging folder.
 
     Until ``close()``, SIGTERM raises ``Terminated`` (in the main thread only).
     """
-    folder = target.parent / WORK_DIR
+    folder = work_folder(target)
     stack = contextlib.ExitStack()
     try:
         stack.callback(_trap_sigterm())
