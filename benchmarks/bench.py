@@ -261,6 +261,7 @@ def measure(size: int, runs: int, work: Path) -> dict[str, Any]:
         )
         for name in stage_names
     }
+    within = {s["etape"]: s["pendant"] for s in colds[0]["stages"] if s.get("pendant")}
     search_total, search_bytes, _files = first_query_bytes(base / "site", "logement")
     previews = preview_seconds(base, fiche, cache, max(runs, 3))
     return {
@@ -279,6 +280,7 @@ def measure(size: int, runs: int, work: Path) -> dict[str, Any]:
         "preview_seconds": statistics.median(previews),
         "preview_runs": previews,
         "stages": stages,
+        "stages_within": within,  # a stage run during another, whose time includes it
         "peak_bytes": max(c["peak"] for c in colds),
         "material_peak_bytes": max(m["peak"] for m in materials),
         **site_figures(base / "site"),
@@ -336,7 +338,9 @@ def markdown(results: list[dict[str, Any]], machine: dict[str, Any]) -> str:
         for r in results:
             seconds = r["stages"].get(name, 0.0)
             cells.append(f"{seconds:.2f} s ({seconds / r['material_seconds']:.2f}×)")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        within = results[0]["stages_within"].get(name)
+        label = f"{name} (pendant : {within})" if within else name
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if len(results) > 1:
         first, last = results[0], results[-1]
         factor = last["fiches"] / first["fiches"]

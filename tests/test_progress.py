@@ -84,3 +84,17 @@ def test_the_stages_are_timed_even_when_nothing_is_shown() -> None:
     assert [(s.label, s.count) for s in progress.stages] == [("Un", 3), ("Deux", 5)]
     slowest = progress.slowest()
     assert slowest is not None and slowest.seconds == max(s.seconds for s in progress.stages)
+
+
+def test_a_stage_run_within_another_is_counted_once() -> None:
+    progress = Progress(show=False)
+    with progress.stage("Dehors"), progress.stage("Dedans"):
+        pass
+    with progress.stage("Après"):
+        pass
+    within = {s.label: s.within for s in progress.stages}
+    assert within == {"Dedans": "Dehors", "Dehors": None, "Après": None}
+    seconds = {s.label: s.seconds for s in progress.stages}
+    assert seconds["Dedans"] <= seconds["Dehors"]
+    assert progress.seconds() == seconds["Dehors"] + seconds["Après"]
+    assert [s.to_dict()["pendant"] for s in progress.stages] == ["Dehors", None, None]

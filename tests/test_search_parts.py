@@ -13,6 +13,7 @@ import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -74,6 +75,22 @@ def test_from_a_few_hundred_fiches_every_indexer_has_a_part() -> None:
             assert len(sizes) == 1
         else:
             assert len(sizes) >= searchindex.CONCURRENT
+
+
+def test_the_lexicon_holds_the_words_a_reader_sees_and_no_other() -> None:
+    """Where a link leads and what a tag says in its attributes are not shown, so
+    Pagefind indexes none of it: neither does the lexicon (it would only grow)."""
+    body = (
+        'Voir [le **guide** du logement](https://exemple.org/cachette "Titre secret") et '
+        '<abbr title="invisible">CPAS</abbr>, puis la Fiche 42.'
+    )
+    fiche = SimpleNamespace(title="Atelier « Emploi »", description="Un résumé.", body=body)
+    parts = (searchindex.Part("pagefind", ("a",)), searchindex.Part("pagefind/lots/2", ("b",)))
+    words = searchindex.Plan(parts, [fiche]).words  # type: ignore[list-item]
+    shown = {"voir", "guide", "logement", "cpas", "42", "atelier", "emploi", "résumé"}
+    assert shown <= words
+    hidden = ("exemple", "cachette", "secret", "invisible", "title", "abbr", "https")
+    assert not [w for w in words if any(h in w for h in hidden)], words
 
 
 def _build(root: Path, part_size: int | None) -> tuple[Project, BuildReport]:

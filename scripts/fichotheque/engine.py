@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -157,37 +159,32 @@ def build_site(
             step.total = len(done) + len(left)
         kept.mkdocs = outcome.record
         buildcache.keep(cache, kept)
-        buildcache.site_copy(built, staging / "site", cache / buildcache.SPARE)
-        # Pagefind reads only the pages, which are done: the editor is installed while
-        # it runs (a page without data-pagefind-body, such as the editor's, is skipped).
         site = staging / "site"
-        indexing, digests = None, {}
-        if search:  # a part whose digest is that of the published one is linked from it
-            digests = part_digests(site, staged.search, NOT_INDEXED)
-            reused = reusable(target, digests, indexed)
-            indexing = _start_index(site, site / INDEX_DIR, staged.search, reused)
-        try:
-            if settings.editor is not None:
-                with progress.stage("Éditeur en ligne"):
-                    _install_editor(result, staging / "site", settings)
-            if indexing is not None:
-                with progress.stage("Index de recherche (Pagefind)") as step:
-                    step.total = len(staged.search.parts)
-                    _wait_for_index(indexing)
-            else:
-                _keep_index(target, staging / "site")
-        finally:
-            if indexing is not None:
-                indexing.stop()  # the build failed or was stopped meanwhile
+        buildcache.site_copy(built, site, cache / buildcache.SPARE)
+        digests: dict[str, str] = {}
+        if search:  # timed from Pagefind's start to its end, the editor's install within
+            with progress.stage("Index de recherche (Pagefind)") as step:
+                step.total = len(staged.search.parts)
+                # a part whose digest is that of the published one is linked from it
+                digests = part_digests(site, staged.search, NOT_INDEXED)
+                reused = reusable(target, digests, indexed)
+                # Pagefind reads only the pages, which are done: the editor is installed
+                # while it runs (a page without data-pagefind-body, as the editor's, is
+                # skipped).
+                with _indexing(site, staged.search, reused):
+                    _install_editor(result, site, settings, progress)
+        else:
+            _install_editor(result, site, settings, progress)
+            _keep_index(target, site)
         if strict and warnings:
             raise BuildError(
                 "MkDocs a signalé des avertissements, bloquants avec --strict : "
                 + " ; ".join(warnings)
             )
-        (staging / "site" / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
-        page_count = sum(1 for _ in (staging / "site").rglob("*.html"))
+        (site / SITE_MARKER).write_text("Site construit par Fichothèque.\n")
+        page_count = sum(1 for _ in site.rglob("*.html"))
         with progress.stage("Publication"):
-            previous = _publish(work, staging / "site")
+            previous = _publish(work, site)
         if search:
             buildcache.keep_index(cache, recorded(target, digests))
         if previous is not None:
@@ -444,14 +441,17 @@ def _run_mkdocs(
     return handler.messages, outcome
 
 
-def _install_editor(result: CheckResult, site_dir: Path, settings: Settings) -> None:
+def _install_editor(
+    result: CheckResult, site_dir: Path, settings: Settings, progress: Progress
+) -> None:
     """The browser editor at /admin/, when mkdocs.yml asks for one (« extra.editeur »)."""
     if settings.editor is None:
         return
     try:
-        editor.install(
-            site_dir, settings.editor, result.taxonomy, result.glossary, settings.site_name
-        )
+        with progress.stage("Éditeur en ligne"):
+            editor.install(
+                site_dir, settings.editor, result.taxonomy, result.glossary, settings.site_name
+            )
     except editor.EditorError as error:
         raise BuildError(str(error)) from None
 
@@ -503,6 +503,18 @@ def _start_index(
         return Indexing(site_dir, output, search, NOT_INDEXED, reused or {}).start()
     except IndexingError as error:
         raise BuildError(str(error)) from None
+
+
+@contextmanager
+def _indexing(site_dir: Path, search: Plan, reused: dict[str, Path]) -> Iterator[None]:
+    """Pagefind runs over ``site_dir`` while the block does, and is waited for after it;
+    stopped if the block fails (or the build is stopped)."""
+    indexing = _start_index(site_dir, site_dir / INDEX_DIR, search, reused)
+    try:
+        yield
+        _wait_for_index(indexing)
+    finally:
+        indexing.stop()
 
 
 def _wait_for_index(indexing: Indexing) -> None:

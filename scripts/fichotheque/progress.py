@@ -4,6 +4,8 @@
 terminal sees each one with its count and its time (rich draws them on stderr), and the
 slowest named at the end. In CI (``CI`` set) or when stderr is not a terminal nothing is
 shown, and the timings are still there for ``--timings`` and the benchmark.
+A stage may run within another (the editor is installed while Pagefind indexes): its
+time is then part of the other's, and counted once in the total.
 """
 
 from __future__ import annotations
@@ -22,21 +24,31 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Stage:
-    """One stage that ran: its French name, how long it took, how many things it did."""
+    """One stage that ran: its French name, how long it took, how many things it did,
+    and the stage it ran within, if any."""
 
     label: str
     seconds: float
     count: int | None = None
+    within: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"etape": self.label, "secondes": round(self.seconds, 4), "nombre": self.count}
+        return {
+            "etape": self.label,
+            "secondes": round(self.seconds, 4),
+            "nombre": self.count,
+            "pendant": self.within,
+        }
 
 
 class Step:
     """The stage running now: its count, drawn when there is a terminal to draw on."""
 
-    def __init__(self, bars: RichProgress | None, label: str, total: int | None) -> None:
+    def __init__(
+        self, bars: RichProgress | None, label: str, total: int | None, within: str | None
+    ) -> None:
         self.label = label
+        self.within = within
         self.done = 0
         self._total = total
         self._bars = bars
@@ -63,7 +75,7 @@ class Step:
             self._draw(finished=True)
             self._bars.stop_task(self._task)
         count = self._total if self._total is not None else (self.done or None)
-        return Stage(self.label, time.perf_counter() - self._started, count)
+        return Stage(self.label, time.perf_counter() - self._started, count, self.within)
 
     def _draw(self, *, finished: bool = False) -> None:
         if self._bars is None or self._task is None:
@@ -89,15 +101,23 @@ class Progress:
         self.show = on_terminal() if show is None else show
         self.stages: list[Stage] = []
         self._bars: RichProgress | None = None
+        self._open: list[str] = []  # the stages running now, outermost first
 
     @contextmanager
     def stage(self, label: str, total: int | None = None) -> Iterator[Step]:
         """Run one stage; what it yields counts the things done (``step.advance()``)."""
-        step = Step(self._start() if self.show else None, label, total)
+        within = self._open[-1] if self._open else None
+        step = Step(self._start() if self.show else None, label, total, within)
+        self._open.append(label)
         try:
             yield step
         finally:
+            self._open.pop()
             self.stages.append(step.finish())
+
+    def seconds(self) -> float:
+        """The time of all stages, each counted once."""
+        return sum(stage.seconds for stage in self.stages if stage.within is None)
 
     def slowest(self) -> Stage | None:
         return max(self.stages, key=lambda stage: stage.seconds, default=None)
@@ -108,7 +128,7 @@ class Progress:
             self._bars.stop()
             self._bars = None
             slowest = self.slowest()
-            total = sum(stage.seconds for stage in self.stages)
+            total = self.seconds()
             if slowest is not None and total > 0:
                 print(
                     f"Étape la plus longue : {slowest.label} ({slowest.seconds:.1f} s sur "

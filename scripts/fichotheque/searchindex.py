@@ -17,8 +17,9 @@ year on its own, through the ``START_YEAR_FILTER`` every fiche carries).
 A word that a part lacks would not simply find nothing there: Pagefind, finding no
 indexed word that starts with a searched word, falls back on the longest indexed word
 that starts it (« sambreville » on « s »), and would bring back unrelated fiches. So
-each part also indexes a lexicon page holding every word of every fiche: a word of the
-site is then known to every part, as it is to a single index. That page carries the
+each part also indexes a lexicon page holding every word a reader sees in the fiches
+(not where their links lead): a word of the site is then known to every part, as it is
+to a single index. That page carries the
 start year ``LEXICON``, which every search of an index in parts excludes.
 
 A part whose pages, lexicon and Pagefind did not change since the index was published
@@ -96,7 +97,7 @@ class Plan:
         entries = self.glossary.entries if self.glossary else ()
         texts = [f"{m.term} {m.expansion}" for e in entries for m in e.meanings]
         texts += (f"{f.title} {f.description} {f.body}" for f in self.fiches)
-        written = {word for text in texts for word in text.split()}
+        written = {word for text in texts for word in _shown(text).split()}
         # Pagefind ignores case and the marks around a word (« **emploi** », « 2024. »):
         # without them, an edit that only writes known words keeps the lexicon as it was.
         return frozenset(w for w in {w.strip(_MARKS).lower() for w in written} if w)
@@ -314,6 +315,15 @@ class Indexing:
 
 
 _MARKS = string.punctuation + "«»‹›“”‘’…–—"
+# What a reader does not see of a body, so Pagefind does not index it either: where a
+# link leads (« [texte](https://…) »), an HTML tag and its attributes.
+_UNSEEN = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|</?[A-Za-z][\w-]*(?:\s[^>]*)?/?>")
+
+
+def _shown(text: str) -> str:
+    return _UNSEEN.sub(" ", text)
+
+
 _OUTPUT = "sortie.txt"
 _LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
 _FAILED = "l'index de recherche (Pagefind) n'a pas pu être construit ({})."
