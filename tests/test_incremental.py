@@ -8,6 +8,7 @@ inodes: a page written again is a new file, never the old one rewritten.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -26,8 +27,8 @@ from fichotheque.publish import WORK_DIR
 STATIC_PAGES = {"404.html"}  # rendered by every build, like the sitemap
 
 
-def _build(project: Project, target: Path) -> None:
-    result = check_project(project)
+def _build(project: Project, target: Path, today: dt.date | None = None) -> None:
+    result = check_project(project, today)
     assert not is_failure(result.problems, strict=False), result.problems
     build_site(project, result, target, force=True, search=False)
 
@@ -256,14 +257,10 @@ def test_each_build_makes_its_copy_from_the_site_it_replaced(tmp_path: Path) -> 
         )
 
 
-def test_a_fiche_page_whose_facts_did_not_change_is_not_rendered_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After an edit to one fiche's body, only that fiche's page is rendered again."""
+def _renders_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs of the fiche pages rendered from now on, in order."""
     from fichotheque.render import site as render
 
-    project = copy_example(tmp_path / "example")
-    _build(project, project.site_dir)
     rendered: list[str] = []
     original = render.render_fiche
 
@@ -272,8 +269,35 @@ def test_a_fiche_page_whose_facts_did_not_change_is_not_rendered_again(
         return original(catalogue, fiche, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "render_fiche", counted)
+    return rendered
+
+
+def test_a_fiche_page_whose_facts_did_not_change_is_not_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit to one fiche's body, only that fiche's page is rendered again."""
+    project = copy_example(tmp_path / "example")
+    _build(project, project.site_dir)
+    rendered = _renders_counted(monkeypatch)
     _body(project)
     _build(project, project.site_dir)
+    assert rendered == [_fiche(project).stem]
+    _same_as_cold(project, tmp_path)
+
+
+def test_a_new_day_renders_no_fiche_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check's results are kept for one day (a review date can fall due), but a fiche
+    that can be published reads the same whatever the day: its page is kept."""
+    project = copy_example(tmp_path / "example")
+    today = dt.date.today()
+    _build(project, project.site_dir, today)
+    rendered = _renders_counted(monkeypatch)
+    _build(project, project.site_dir, today + dt.timedelta(days=1))
+    assert rendered == []
+    _body(project)  # and a page is still rendered when its fiche changes
+    _build(project, project.site_dir, today + dt.timedelta(days=1))
     assert rendered == [_fiche(project).stem]
     _same_as_cold(project, tmp_path)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bodycheck import check_body
-from .checkcache import CheckCache, Entry, LazyFiches, check_files, dependencies
+from .checkcache import CheckCache, Entry, LazyFiches, check_files
 from .crosscheck import validate_catalogue
 from .fiches import Fiche, find_fiche_files, name_collisions, split_front_matter
 from .fields import Context
@@ -120,7 +120,7 @@ def _single_file_checks(
 
     An unchanged file comes from the cache; its fiche stays pickled until it is read.
     """
-    cache = CheckCache.open(project, dependencies(project, context))
+    cache = CheckCache.open(project, context.today)
     digests = [file_digest(path) for path in paths]
     cached = [cache.get(f, d) for f, d in zip(files, digests, strict=True)]
     entries: list[Entry | None] = [hit[0] if hit is not None else None for hit in cached]

@@ -14,6 +14,7 @@ processes when there are many and the machine has several cores.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -80,13 +81,13 @@ def check_file(path: Path, file: str, context: Context) -> Entry:
     return read_problems, item, problems
 
 
-def dependencies(project: Project, context: Context) -> str:
-    """A digest of everything a single-fiche check reads besides the fiche itself."""
+def dependencies(project: Project) -> str:
+    """A digest of everything a single-fiche check reads besides the fiche itself and the
+    day (which only the problems depend on: a review date past due)."""
     digest = code_digest(LIBRARIES)
     digest.update(f"{FORMAT}\n{project.root.resolve()}\n".encode())
     for path in (project.taxonomy_path, project.glossary_path, project.mkdocs_path):
         digest.update(_bytes(path) or b"\0absent")
-    digest.update(context.today.isoformat().encode())
     # What a « fichier » field checks: which documents exist, and what they are.
     resources = project.resources_dir
     unlisted = lambda error: digest.update(f"\0unlisted {error.filename}\n".encode())  # noqa: E731
@@ -108,20 +109,22 @@ class CheckCache:
     """The results of the last check of one base, by file and by digest of its bytes."""
 
     path: Path | None
-    key: str
+    key: str  # what the entries depend on besides their files: ``dependencies`` and the day
+    reads: str  # what their fiches depend on besides their files: ``dependencies``
     entries: dict[str, Stored] = field(default_factory=dict)
     changed: bool = False
 
     @classmethod
-    def open(cls, project: Project, key: str) -> CheckCache:
+    def open(cls, project: Project, today: dt.date) -> CheckCache:
         folder = cache_dir() / "check"
         name = hashlib.sha256(str(project.root.resolve()).encode()).hexdigest()[:24]
-        cache = cls(folder / f"{name}.pickle", key)
+        reads = dependencies(project)
+        cache = cls(folder / f"{name}.pickle", f"{reads}\0{today.isoformat()}", reads)
         try:
             stored_key, entries = pickle.loads(cache.path.read_bytes())  # type: ignore[union-attr]
         except Exception:  # absent, unreadable, from another version: start afresh
             return cache
-        if stored_key == key:
+        if stored_key == cache.key:
             cache.entries = entries
         return cache
 
@@ -135,8 +138,9 @@ class CheckCache:
 
     def source(self, file: str, digest: str) -> str:
         """A digest of all a fiche is read from: its file's name and bytes (``digest``),
-        and what the key covers. Equal sources give equal fiches, as this cache assumes."""
-        return hashlib.sha256(f"{self.key}\0{file}\0{digest}".encode()).hexdigest()
+        and what ``reads`` covers. Equal sources give equal fiches, as this cache assumes;
+        the day is not one of them, so a page of the fiche outlives it."""
+        return hashlib.sha256(f"{self.reads}\0{file}\0{digest}".encode()).hexdigest()
 
     def put(self, file: str, digest: str | None, entry: Entry) -> None:
         if digest is None:
