@@ -174,6 +174,21 @@ def test_a_template_of_the_project_rewrites_every_page(tmp_path: Path) -> None:
     _same_as_cold(project, tmp_path)
 
 
+def test_a_file_added_to_the_templates_is_published_by_the_next_build(tmp_path: Path) -> None:
+    """The theme's files are listed once per process while nothing they come from changes
+    (mkdocsbuild._add_theme_files): a new file of custom_dir is seen by the next build."""
+    project = copy_example(tmp_path / "example")
+    (project.root / "gabarits").mkdir()
+    _edit(project.mkdocs_path, "theme:\n", "theme:\n  custom_dir: gabarits\n")
+    _build(project, project.site_dir)
+    assert not (project.site_dir / "images" / "logo-partenaire.svg").exists()
+    (project.root / "gabarits" / "images").mkdir()
+    (project.root / "gabarits" / "images" / "logo-partenaire.svg").write_text("<svg/>")
+    _build(project, project.site_dir)
+    assert (project.site_dir / "images" / "logo-partenaire.svg").read_text() == "<svg/>"
+    _same_as_cold(project, tmp_path)
+
+
 def test_a_new_version_of_the_package_rewrites_every_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

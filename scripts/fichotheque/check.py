@@ -132,17 +132,18 @@ def _single_file_checks(
         cache.put(files[index], digests[index], result)
         step.advance()
     cache.save(files)
-    typed: list[Fiche | bytes] = []
+    typed: list[Fiche | tuple[bytes, str]] = []
     sources: dict[str, str] = {}
     for file, digest, hit, entry in zip(files, digests, cached, entries, strict=True):
-        if hit is not None and hit[1] is not None:
-            typed.append(hit[1])
+        source = cache.source(file, digest) if digest is not None else None
+        if hit is not None and hit[1] is not None and source is not None:
+            typed.append((hit[1], source))  # a hit has a digest
         elif hit is None and entry is not None and entry[1] is not None and entry[1].fiche:
             typed.append(entry[1].fiche)
         else:
             continue
-        if digest is not None:
-            sources[file] = cache.source(file, digest)
+        if source is not None:
+            sources[file] = source
     return [entry for entry in entries if entry is not None], LazyFiches(typed), sources
 
 

@@ -297,6 +297,28 @@ def _in_shares(
     return first, pages, finished
 
 
+# The files of the theme, by frame: (path, theme folder) of each, as MkDocs finds them.
+_THEME_FILES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _add_theme_files(
+    files: Files, env: jinja2.Environment, config: MkDocsConfig, frame: str
+) -> None:
+    """``files.add_files_from_theme``, which walks every file of the theme (14,000 for
+    Material: 0.06 s, the largest fixed cost of a preview's build), once per frame in a
+    process. The frame digests the theme's version and the project's overrides."""
+    from mkdocs.structure.files import File, Files
+
+    if frame not in _THEME_FILES:
+        found = Files([])
+        found.add_files_from_theme(env, config)
+        _THEME_FILES.clear()
+        _THEME_FILES[frame] = [(f.src_uri, f.src_dir) for f in found if f.src_dir]
+    for path, folder in _THEME_FILES[frame]:
+        if files.get_file_from_path(path) is None:  # a file of docs/ comes first
+            files.append(File(path, folder, config.site_dir, config.use_directory_urls))
+
+
 class _Keep(logging.Handler):
     """Keeps what is logged while a page is converted, in that page's record."""
 
@@ -355,7 +377,7 @@ def _build_share(
     env = config.theme.get_env()
     # Compiled templates are reused while their source is the same (Jinja checks it).
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_bytecode_dir()))
-    files.add_files_from_theme(env, config)
+    _add_theme_files(files, env, config, frame)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)

@@ -13,8 +13,12 @@ from collections.abc import Callable, Iterator
 from .text import blank
 
 FICHE_REFERENCE = re.compile(r"\bFiche\s+(?:n°\s*)?([0-9]{1,6})\b")
+# Every alternative starts with a character, which lets re skip to the next place one
+# of them is (4x faster on the benchmark's bodies than a first alternative in « ^ »): a
+# fence is at the start of a line when what precedes it is a line break or nothing.
 _MASKED = re.compile(
-    r"^(?P<fence>```|~~~).*?^(?P=fence)[^\n]*$"  # fenced code blocks
+    r"```(?<![^\n]```).*?^```[^\n]*$"  # fenced code blocks
+    r"|~~~(?<![^\n]~~~).*?^~~~[^\n]*$"
     r"|<!--.*?-->"  # HTML comments
     r"|`[^`\n]*`"  # inline code
     r"|\[[^\]\n]*\]\([^)\n]*\)"  # Markdown links

@@ -51,25 +51,34 @@ def url_of(path: str) -> str:
     return f"{stem}/" if stem else ""
 
 
-@functools.lru_cache(maxsize=_REMEMBERED)
 def href(from_path: str, to_path: str) -> str:
     """A relative link from one page to a page or a file, as an escaped attribute value."""
-    origin = url_of(from_path).rstrip("/") or "."
-    target = url_of(to_path)
-    relative = _relative(target.rstrip("/") or ".", origin)
-    if target.endswith("/") or not target:
+    start, _folder = _parts(from_path)
+    to, folder = _parts(to_path)
+    relative = _relative(to, start)
+    if folder:
         relative = "./" if relative == "." else relative + "/"
-    return html.escape(quote(relative), quote=True)
+    return relative
 
 
-def _relative(target: str, origin: str) -> str:
-    """``posixpath.relpath`` for two paths under the same root, without reading the disk."""
-    to = [part for part in posixpath.normpath(target).split("/") if part != "."]
-    start = [part for part in posixpath.normpath(origin).split("/") if part != "."]
-    common = 0
-    while common < min(len(to), len(start)) and to[common] == start[common]:
+@functools.lru_cache(maxsize=_REMEMBERED)
+def _parts(path: str) -> tuple[tuple[str, ...], bool]:
+    """The URL of a page or a file as its parts, each quoted and escaped as in an
+    attribute, and whether it is a folder's (a page's). A page links to thousands of
+    others, and thousands of pages link to each: a link is made of parts met before."""
+    url = url_of(path)
+    parts = posixpath.normpath(url.rstrip("/") or ".").split("/")
+    quoted = tuple(html.escape(quote(part), quote=True) for part in parts if part != ".")
+    return quoted, url.endswith("/") or not url
+
+
+def _relative(to: tuple[str, ...], start: tuple[str, ...]) -> str:
+    """``posixpath.relpath`` from ``start`` to ``to``, two normalised paths as parts,
+    without reading the disk."""
+    common, most = 0, min(len(to), len(start))
+    while common < most and to[common] == start[common]:
         common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+    return "/".join([".."] * (len(start) - common) + list(to[common:])) or "."
 
 
 @functools.lru_cache(maxsize=_REMEMBERED)
