@@ -367,3 +367,38 @@ def test_a_fiche_unpickled_once_is_that_of_its_source(
     reread = {f.file: f for f in check_project(project).fiches}
     assert not [file for file in edited if reread[file] is edited[file]]
     assert reread == fresh()
+
+
+def test_a_fiche_kept_unpickled_is_typed_anew_on_the_day_its_date_comes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source dated tomorrow is left out today (and the check says so); tomorrow, the
+    fiche has it, even in a process that kept yesterday's fiche."""
+    import datetime as dt
+
+    from conftest import copy_example
+
+    project = copy_example(tmp_path / "base")
+    monkeypatch.setenv("FICHOTHEQUE_CACHE", str(tmp_path / "cache"))
+    fiche = project.fiches_dir / "2006-cahier-revendications-a-nous-la-parole.md"
+    today, tomorrow = dt.date(2027, 3, 1), dt.date(2027, 3, 2)
+    fiche.write_text(
+        fiche.read_text("utf-8").replace(
+            "    url: https://www.cainamur.be/\n",
+            f"    url: https://www.cainamur.be/\n    date: '{tomorrow.isoformat()}'\n",
+            1,
+        )
+    )
+
+    def dates() -> list[str | None]:
+        (typed,) = [
+            f for f in check_project(project, tomorrow).fiches if f.file.endswith(fiche.name)
+        ]
+        return [source.date for source in typed.sources]
+
+    early = check_project(project, today)
+    assert any(p.code == "date-future" for p in early.problems)
+    (kept,) = [f for f in check_project(project, today).fiches if f.file.endswith(fiche.name)]
+    assert tomorrow.isoformat() not in [source.date for source in kept.sources]
+    assert tomorrow.isoformat() in dates()  # checked anew: the day changed the key
+    assert tomorrow.isoformat() in dates()  # from the cache, unpickled again

@@ -137,7 +137,8 @@ def _single_file_checks(
     for file, digest, hit, entry in zip(files, digests, cached, entries, strict=True):
         source = cache.source(file, digest) if digest is not None else None
         if hit is not None and hit[1] is not None and source is not None:
-            typed.append((hit[1], source))  # a hit has a digest
+            # a hit has a digest; the day too, as the entry's (a date in the future)
+            typed.append((hit[1], f"{cache.key}\0{source}"))
         elif hit is None and entry is not None and entry[1] is not None and entry[1].fiche:
             typed.append(entry[1].fiche)
         else:

@@ -48,8 +48,10 @@ Entry = tuple[list[Problem], Checked | None, list[Problem]]
 Stored = tuple[str, bytes, bytes | None]
 
 
-# The fiches unpickled in this process, by source (``CheckCache.source``): the preview's
-# next check finds almost all of them unchanged (unpickling 10,000 takes 1.2 s).
+# The fiches unpickled in this process, by the cache's key and their source
+# (``CheckCache.source``): the preview's next check finds almost all of them unchanged
+# (unpickling 10,000 takes 1.2 s). The key holds the day: on the day a date is no longer
+# in the future, the fiche that has it is typed anew.
 _UNPICKLED: dict[str, Fiche] = {}
 UNPICKLED_KEPT = 100_000
 
