@@ -98,7 +98,9 @@ def check_file(path: Path, file: str, context: Context) -> Entry:
 
 def dependencies(project: Project) -> str:
     """A digest of everything a single-fiche check reads besides the fiche itself and the
-    day (which only the problems depend on: a review date past due)."""
+    day. The day changes the problems (a review past due, a date in the future) and, only
+    through such an error, what a fiche holds: a fiche that can be published reads the
+    same on any later day."""
     digest = code_digest(LIBRARIES)
     digest.update(f"{FORMAT}\n{project.root.resolve()}\n".encode())
     for path in (project.taxonomy_path, project.glossary_path, project.mkdocs_path):
@@ -125,7 +127,7 @@ class CheckCache:
 
     path: Path | None
     key: str  # what the entries depend on besides their files: ``dependencies`` and the day
-    reads: str  # what their fiches depend on besides their files: ``dependencies``
+    reads: str  # with its file, what a fiche that can be published is read from
     entries: dict[str, Stored] = field(default_factory=dict)
     changed: bool = False
 
