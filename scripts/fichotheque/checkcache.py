@@ -16,13 +16,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import pickle
 import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import overload
@@ -34,6 +32,7 @@ from .fingerprint import code_digest
 from .problems import Problem
 from .project import Project
 from .validate import Checked, validate_fiche
+from .workers import pool
 
 LIBRARIES = ("pyyaml", "nh3", "markdown", "python-slugify")
 PARALLEL_FROM = 300  # fewer fiches than this are checked in this process
@@ -199,12 +198,8 @@ def check_files(todo: list[tuple[Path, str]], context: Context) -> Iterator[Entr
         for path, file in todo:
             yield check_file(path, file, context)
         return
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method),
-        initializer=_remember, initargs=(context,),
-    ) as pool:  # fmt: skip
-        yield from pool.map(_check_in_worker, todo, chunksize=CHUNK)
+    with pool(workers, initializer=_remember, initargs=(context,)) as checkers:
+        yield from checkers.map(_check_in_worker, todo, chunksize=CHUNK)
 
 
 _CONTEXT: Context | None = None

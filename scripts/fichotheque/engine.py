@@ -33,13 +33,16 @@ from .project import Project
 from .render import (
     HOME,
     Licence,
+    Page,
     Rendered,
     Settings,
     Site,
     render_commands,
     render_configuration,
     render_reference,
-    render_site,
+    site_nav,
+    site_pages,
+    site_texts,
 )
 from .render.editorpage import render_editor_page
 from .render.fiche import NOT_INDEXED
@@ -228,22 +231,30 @@ def stage_site(
             links=result.fiche_links,
         )
     settings = settings or _settings(project)
-    with progress.stage("Pages générées") as step:
+    with progress.stage("Pages générées") as step, Staging(staging) as staged:
+        _copy_docs(project, staged, settings.body_secret)
         intro = wrap_body(_home_intro(project), settings.body_secret)
-        site = render_site(
-            catalogue, project.root, home_intro=intro, settings=settings, rendered=rendered
-        )
+        # Each page is staged as it comes: past a few hundred files, the staging's worker
+        # writes them while the next ones are rendered (staging.py).
+        site = Site(nav=site_nav(catalogue))
+        for page in site_pages(catalogue, project.root, intro, settings, rendered):
+            _stage_page(staged, page)
+            site.pages.append(page)
         for page in (
             render_reference(catalogue, settings.allowed_hosts),
             render_configuration(catalogue),
             render_commands(),
             render_editor_page(result.taxonomy, result.glossary, settings.editor is not None),
         ):
+            _stage_page(staged, page)
             site.pages.append(page)
             site.staff_pages.append(page.path)
         step.total = len(site.pages)
-        staged = Staging(staging)
-        _write_docs(project, site, staged, settings.body_secret)
+        site.texts = site_texts(catalogue, settings)
+        for target, text in site.texts.items():
+            if staged.holds(f"{DOCS}/{target}"):
+                raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
+            staged.write(f"{DOCS}/{target}", text)
         config = _write_config(project, site, staged)
         staged.finish()
     return Staged(config, len(catalogue.fiches), plan(catalogue))
@@ -312,28 +323,27 @@ def _home_intro(project: Project) -> str:
     return split_front_matter(text)[1] if text is not None else ""
 
 
-def _write_docs(project: Project, site: Site, staging: Staging, secret: str) -> None:
+def _copy_docs(project: Project, staging: Staging, secret: str) -> None:
     """Stage docs/: the hand-written pages, their bodies marked for the sanitiser (staff
-    pages are content too: the same policy applies to them as to fiches), the files
-    published as they are, and the generated pages."""
+    pages are content too: the same policy applies to them as to fiches), and the files
+    published as they are. First, so that a generated page named like one is refused."""
     if project.docs_dir.is_dir():
         staging.copy_tree(
             project.docs_dir, DOCS, markdown=lambda text: _marked(text, secret), exclude={HOME}
         )
-    for page in site.pages:
-        if staging.holds(f"{DOCS}/{page.path}"):
-            raise BuildError(
-                f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
-                "génère ; renommez-la (ou changez la clé de facette correspondante)."
-            )
-        if page.kept:
-            staging.keep(f"{DOCS}/{page.path}")
-        else:
-            staging.write(f"{DOCS}/{page.path}", page.text())
-    for target, text in site.texts.items():
-        if staging.holds(f"{DOCS}/{target}"):
-            raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
-        staging.write(f"{DOCS}/{target}", text)
+
+
+def _stage_page(staging: Staging, page: Page) -> None:
+    """Stage a generated page, or keep the one staged before if it is the same."""
+    if staging.holds(f"{DOCS}/{page.path}"):
+        raise BuildError(
+            f"La page docs/{page.path} porte le même nom qu'une page que Fichothèque "
+            "génère ; renommez-la (ou changez la clé de facette correspondante)."
+        )
+    if page.kept:
+        staging.keep(f"{DOCS}/{page.path}")
+    else:
+        staging.write(f"{DOCS}/{page.path}", page.text())
 
 
 def _marked(text: str, secret: str) -> str:

@@ -23,10 +23,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,7 @@ from .files import cache_dir, file_digest
 from .fingerprint import code_digest
 from .setupschema import SHOWN_TEXTS
 from .siteconfig import SEARCH_PLUGINS
+from .workers import pool
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -272,15 +272,12 @@ def _in_shares(
 ) -> tuple[_Report, dict[str, PageRecord], dict[str, list[str]]]:
     """Every page, in ``workers`` shares: this process's report, every page's record, and
     what ``finish`` said of each file."""
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     with contextlib.ExitStack() as stack:
         others: list[Future[_Report]] = []
         if workers > 1:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method))
-            )
+            converters = stack.enter_context(pool(workers - 1))
             others = [
-                pool.submit(_share_in_worker, str(config_path), share, workers, frame, finish)
+                converters.submit(_share_in_worker, str(config_path), share, workers, frame, finish)
                 for share in range(1, workers)
             ]
         first = _build_share(config, 0, workers, frame, finish)

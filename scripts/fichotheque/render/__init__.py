@@ -13,7 +13,7 @@ from .configuration import render_configuration
 from .exports import Licence
 from .html import Page
 from .reference import render_reference
-from .site import Rendered, Settings, Site, render_site
+from .site import Rendered, Settings, Site, render_site, site_nav, site_pages, site_texts
 
 __all__ = [
     "HOME",
@@ -26,4 +26,7 @@ __all__ = [
     "render_configuration",
     "render_reference",
     "render_site",
+    "site_nav",
+    "site_pages",
+    "site_texts",
 ]

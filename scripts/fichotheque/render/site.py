@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +87,25 @@ def render_site(
     rendered again: it comes as a ``kept`` page, which the staging leaves as it is.
     """
     settings = settings or Settings()
-    site = Site()
+    return Site(
+        list(site_pages(catalogue, root, home_intro, settings, rendered)),
+        site_texts(catalogue, settings),
+        site_nav(catalogue),
+    )
+
+
+def site_pages(
+    catalogue: Catalogue,
+    root: Path,
+    home_intro: str,
+    settings: Settings,
+    rendered: Rendered | None,
+) -> Iterator[Page]:
+    """The pages of ``render_site``, one at a time: each can be written as it comes."""
     for fiche in catalogue.fiches:
         source = rendered.sources.get(fiche.file) if rendered is not None else None
         if rendered is None or source is None:
-            site.pages.append(
-                render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
-            )
+            yield render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
             continue
         digest = fiche_page_digest(
             catalogue, fiche, root, settings.body_secret, rendered.frame, source
@@ -101,30 +113,35 @@ def render_site(
         path = fiche_path(fiche)
         rendered.now[path] = digest
         if rendered.before.get(path) == digest:
-            site.pages.append(Page(path, fiche.title, fiche.description, "", kept=True))
+            yield Page(path, fiche.title, fiche.description, "", kept=True)
         else:
-            site.pages.append(
-                render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
-            )
+            yield render_fiche(catalogue, fiche, root, body_secret=settings.body_secret)
     for facet in catalogue.taxonomy.facets:
-        site.pages.append(render_facet(catalogue, facet))
+        yield render_facet(catalogue, facet)
         for term in facet.terms:
-            site.pages.extend(render_term(catalogue, facet, term))
-    site.pages.extend(render_catalogue(catalogue))
-    site.pages.append(render_home(catalogue, home_intro))
+            yield from render_term(catalogue, facet, term)
+    yield from render_catalogue(catalogue)
+    yield render_home(catalogue, home_intro)
     if catalogue.glossary.entries:
-        site.pages.append(render_glossary(catalogue))
-        site.pages.extend(render_meanings(catalogue))
-    site.pages.append(render_search(catalogue))
-    site.pages.extend(render_timeline(catalogue))
-    site.pages.append(render_panorama(catalogue))
-    site.pages.append(render_data_page(catalogue, settings.licence))
-    site.texts.update(open_data(catalogue, settings.base_url, settings.licence))
-    site.texts[FEED_FILE] = atom_feed(
-        catalogue, settings.site_name, settings.base_url, settings.licence
-    )
-    site.texts.update(render_redirects(catalogue, settings.base_url))
-    site.nav = [
+        yield render_glossary(catalogue)
+        yield from render_meanings(catalogue)
+    yield render_search(catalogue)
+    yield from render_timeline(catalogue)
+    yield render_panorama(catalogue)
+    yield render_data_page(catalogue, settings.licence)
+
+
+def site_texts(catalogue: Catalogue, settings: Settings) -> dict[str, str]:
+    """The data files of the site beside its pages: open data, the feed, redirects."""
+    texts = open_data(catalogue, settings.base_url, settings.licence)
+    texts[FEED_FILE] = atom_feed(catalogue, settings.site_name, settings.base_url, settings.licence)
+    texts.update(render_redirects(catalogue, settings.base_url))
+    return texts
+
+
+def site_nav(catalogue: Catalogue) -> list[object]:
+    """The navigation: the site's own pages, then each facet, the glossary, the data."""
+    nav: list[object] = [
         {"Accueil": HOME},
         {"Rechercher": SEARCH},
         {"Toutes les fiches": CATALOGUE},
@@ -137,6 +154,6 @@ def render_site(
         },
     ]
     if catalogue.glossary.entries:
-        site.nav.append({"Glossaire": GLOSSARY})
-    site.nav.append({"Données ouvertes": DATA_PAGE})
-    return site
+        nav.append({"Glossaire": GLOSSARY})
+    nav.append({"Données ouvertes": DATA_PAGE})
+    return nav
