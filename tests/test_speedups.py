@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import posixpath
 import random
 import re
 import subprocess
@@ -177,6 +178,20 @@ def test_relative_links_are_those_of_posixpath_relpath() -> None:
             assert href(origin, target) == expected, (origin, target)
 
 
+def test_file_paths_are_those_of_posixpath_relpath() -> None:
+    """A link to a file (a « Fiche N », a resource) is relpath's, from the strings alone."""
+    from fichotheque.render.html import file_path
+
+    rng = random.Random(11)
+    parts = ["fiches", "docs", "ressources", "a", "b", "ab", "é t&é", "."]
+    paths = [
+        posixpath.normpath("/".join(rng.choices(parts, k=rng.randint(1, 4)))) for _ in range(200)
+    ]
+    for target in paths:
+        for origin in rng.sample(paths, 20):
+            assert file_path(origin, target) == posixpath.relpath(target, origin), (origin, target)
+
+
 def test_the_glossary_users_of_a_meaning_are_the_fiches_that_use_it() -> None:
     from fichotheque.model import build_catalogue
 
@@ -209,6 +224,23 @@ def test_the_glossary_pattern_finds_what_a_plain_alternation_finds() -> None:
         assert found == [(m.start(), m.group(0)) for m in plain.finditer(text)], text
         matches += len(found)
     assert matches > 300
+
+
+def test_references_are_those_of_the_pattern_with_its_word_boundary() -> None:
+    """« Fiche N » is looked for without its first word boundary, checked after: the same
+    matches, wherever a letter, a digit or an underscore stands before « Fiche »."""
+    from fichotheque.references import CITED, FICHE_REFERENCE, _references
+
+    rng = random.Random(13)
+    pieces = ["Fiche 12", "Fiche n° 7", "Fiche", " ", "é", "_", "3", "x", "\n", "(", "Fiches 4"]
+    seen = left_out = 0
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 10)))
+        expected = [(m.start(), m.end(), m.group(1)) for m in FICHE_REFERENCE.finditer(text)]
+        assert [(m.start(), m.end(), m.group(1)) for m in _references(text)] == expected, text
+        seen += len(expected)
+        left_out += len(CITED.findall(text)) - len(expected)
+    assert seen > 500 and left_out > 500  # both kinds were met
 
 
 def test_masking_blanks_what_it_masks_and_nothing_else() -> None:

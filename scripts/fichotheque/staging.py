@@ -7,8 +7,10 @@ replaces one that changed, and at ``finish`` removes from the folders it staged 
 whatever was not staged again. In a new folder, it simply writes.
 
 Most of a new file's cost is the system's, not Python's: past ``BACKGROUND_FROM`` files
-written, a worker process writes the rest while this one goes on rendering pages, one
-batch at a time and in order, so what the disk ends up with is the same.
+written, a worker process writes the rest, in batches, while this one goes on rendering
+pages. When the worker is behind, this process writes the next batch itself rather than
+wait. Each file is staged once and none lies inside another (a page is never staged where
+a staged file's folder is), so the tree is the same whichever process writes what.
 """
 
 from __future__ import annotations
@@ -84,19 +86,27 @@ class Staging:
             if len(self._batch) == BATCH:
                 self._send()
             return
-        try:
-            self._written += _put(self.root, item.relative, item.data)
-        except OSError as error:
-            raise CopyError(_failure(self.root, item, error)) from None
+        self._written += self._put_here(item)
         if self._written == BACKGROUND_FROM:
             self._worker = pool(1)
 
+    def _put_here(self, item: _Item) -> bool:
+        try:
+            return _put(self.root, item.relative, item.data)
+        except OSError as error:
+            raise CopyError(_failure(self.root, item, error)) from None
+
     def _send(self) -> None:
-        if len(self._sent) == BATCHES_AHEAD:
-            self._wait_one()
+        """Send the batch to the worker, or write it here if the worker is behind."""
         assert self._worker is not None
         batch, self._batch = self._batch, []
-        self._sent.append((self._worker.submit(_put_all, self.root, batch), batch))
+        while self._sent and self._sent[0][0].done():
+            self._wait_one()
+        if len(self._sent) < BATCHES_AHEAD:
+            self._sent.append((self._worker.submit(_put_all, self.root, batch), batch))
+        else:
+            for item in batch:
+                self._put_here(item)
 
     def _wait_one(self) -> None:
         future, batch = self._sent.popleft()
@@ -137,8 +147,13 @@ class Staging:
         hold and was not staged this time. Raises CopyError, in French, for the first
         file the disk refused."""
         if self._worker is not None:
-            if self._batch:
-                self._send()
+            # Here, while the worker ends what it started: the last, partial batch and
+            # those the worker has not started.
+            left = [b for f, b in self._sent if f.cancel()]
+            self._sent = deque((f, b) for f, b in self._sent if not f.cancelled())
+            for item in [*self._batch, *(item for batch in left for item in batch)]:
+                self._put_here(item)
+            self._batch = []
             while self._sent:
                 self._wait_one()
             self.close()
@@ -218,5 +233,5 @@ def _clear_files_above(root: Path, relative: str) -> None:
     for end in range(1, len(parts)):
         above = root.joinpath(*parts[:end])
         if above.is_file():
-            above.unlink()
+            above.unlink(missing_ok=True)  # or the other process did
             return

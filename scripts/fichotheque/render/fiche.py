@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from ..glossary import Meaning
 from ..htmlpolicy import wrap_body
 from ..model import Catalogue
 from ..project import DOCS_DIR
-from ..references import FICHE_REFERENCE, link_references
+from ..references import CITED, link_references
 from ..routes import CATALOGUE, GLOSSARY, HOME, START_YEAR_FILTER, YEAR_FILTER
 from ..schema import FIELDS, FIELDS_BY_KEY
 from ..searchindex import start_year
@@ -28,6 +27,7 @@ from .html import (
     esc,
     fiche_list,
     fiche_path,
+    file_path,
     href,
     markdown_text,
     period_tag,
@@ -62,7 +62,7 @@ def resource_target(resource: Resource) -> str | None:
     """
     if resource.file is None:
         return None
-    return posixpath.relpath(resource.file, DOCS_DIR)
+    return file_path(DOCS_DIR, resource.file)
 
 
 def _day(day: dt.date) -> str:
@@ -173,7 +173,7 @@ def fiche_page_digest(
     compare the site with a cold build, file by file.
     """
     # Every « Fiche N » of the body, masked or not: more than it links, never fewer.
-    numbers = _CITED.findall(fiche.body) if "Fiche" in fiche.body else []
+    numbers = CITED.findall(fiche.body) if "Fiche" in fiche.body else []
     cited = [catalogue.fiche_numbered(int(number)) for number in numbers]
     shown = [catalogue.fiche(slug) for slug in catalogue.related.get(fiche.slug, ())]
     shown += [catalogue.fiche(slug) for slug in catalogue.similar.get(fiche.slug, ())]
@@ -191,11 +191,6 @@ def fiche_page_digest(
     # repr, not pickle: pickle writes a string seen twice by reference, so equal facts
     # held by other objects would give other bytes.
     return hashlib.sha256(frame + repr(facts).encode("utf-8")).hexdigest()
-
-
-# FICHE_REFERENCE without the word boundary it starts with, which makes a search twenty
-# times slower: it finds every « Fiche N » that one finds, and a few more.
-_CITED = re.compile(FICHE_REFERENCE.pattern.removeprefix(r"\b"))
 
 
 def _search_data(catalogue: Catalogue, fiche: Fiche, meanings: tuple[Meaning, ...]) -> str:
@@ -255,7 +250,7 @@ def link_fiche_references(catalogue: Catalogue, fiche: Fiche) -> str:
         other = catalogue.fiche_numbered(number)
         if other is None or other is fiche:
             return None
-        path = posixpath.relpath(fiche_path(other), page_dir)
+        path = file_path(page_dir, fiche_path(other))
         title = f'<span class="fiche-reference-titre">(« {markdown_text(other.title)} »)</span>'
         return f"[{text}]({path}) {title}"
 

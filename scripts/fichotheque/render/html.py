@@ -72,6 +72,16 @@ def _parts(path: str) -> tuple[tuple[str, ...], bool]:
     return quoted, url.endswith("/") or not url
 
 
+def file_path(from_folder: str, to_path: str) -> str:
+    """``posixpath.relpath(to_path, from_folder)``, unquoted, for two normalised paths from
+    the same folder: from the strings alone (relpath asks the system where it runs)."""
+    return _relative(_split(to_path), _split(from_folder))
+
+
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(part for part in path.split("/") if part not in ("", "."))
+
+
 def _relative(to: tuple[str, ...], start: tuple[str, ...]) -> str:
     """``posixpath.relpath`` from ``start`` to ``to``, two normalised paths as parts,
     without reading the disk."""
