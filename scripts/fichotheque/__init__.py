@@ -17,9 +17,11 @@ The package is a pipeline; each module does one stage:
                (review dates)
     model      model (the catalogue and its relations), history (dates from git)
     render     render/ (pages, exports, charts, search page: plain files)
-    engine     siteconfig and safe_attrs (the staged mkdocs.yml), engine (MkDocs,
-               Pagefind), harden (sanitised bodies and a CSP on every built page),
-               publish (atomic publication, one build at a time), serve (local preview)
+    engine     siteconfig and safe_attrs (the staged mkdocs.yml), staging (the staged
+               files, the last ones written by a worker), engine (MkDocs, Pagefind),
+               harden (sanitised bodies and a CSP on every built page), publish (atomic
+               publication, one build at a time), serve (local preview), workers (how
+               worker processes start)
     staff      scaffold (``init``: a new base from starter/), newfiche (``new``), legacy
                and spreadsheet (``import``: a legacy site's export, a CSV file)
     cli        the ``fichotheque`` command
