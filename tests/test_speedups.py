@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import math
 import os
@@ -20,6 +21,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
+from fichotheque import engine, memory
 from fichotheque.check import check_project
 from fichotheque.engine import _run_mkdocs, _settings, stage_site
 from fichotheque.generated_html import NAME as GENERATED_HTML
@@ -434,3 +436,39 @@ def test_a_fiche_kept_unpickled_is_typed_anew_on_the_day_its_date_comes(
     assert tomorrow.isoformat() not in [source.date for source in kept.sources]
     assert tomorrow.isoformat() in dates()  # checked anew: the day changed the key
     assert tomorrow.isoformat() in dates()  # from the cache, unpickled again
+
+
+def test_settled_leaves_out_what_lives_and_hands_it_back_even_on_error() -> None:
+    assert gc.get_freeze_count() == 0
+    before = [[n] for n in range(1_000)]  # lists: the collector tracks them
+    with pytest.raises(RuntimeError), memory.settled() as settle:
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(before)
+        later = [[n] for n in range(1_000)]
+        settle()
+        assert gc.get_freeze_count() >= frozen + len(later)
+        raise RuntimeError
+    assert gc.get_freeze_count() == 0
+
+
+def test_staging_freezes_the_checked_fiches_then_hands_them_back(
+    example: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalogue and the pages are built with the fiches out of the collector's way."""
+    result = check_project(example)
+    collected: dict[str, bool] = {}
+
+    def watched(name: str, function: Any) -> Any:
+        def wrapper(first: Any, *args: Any, **kwargs: Any) -> Any:
+            # gc.get_objects lists what the collector walks, never what is frozen
+            collected[name] = any(thing is first for thing in gc.get_objects())
+            return function(first, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(engine, "build_catalogue", watched("fiches", engine.build_catalogue))
+    monkeypatch.setattr(engine, "site_pages", watched("catalogue", engine.site_pages))
+    stage_site(example, result, tmp_path / "staged")
+    assert collected == {"fiches": False, "catalogue": False}
+    assert gc.get_freeze_count() == 0
+    assert any(thing is result.fiches for thing in gc.get_objects())

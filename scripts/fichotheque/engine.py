@@ -220,43 +220,47 @@ def stage_site(
     even rendered (render/site.py).
     """
     progress = progress or Progress(show=False)
-    with progress.stage("Catalogue") as step:
-        step.total = len(result.fiches)
-        catalogue = build_catalogue(
-            result.fiches,
-            result.taxonomy,
-            result.glossary,
-            include_drafts=include_drafts,
-            changed=last_changes(project.root, project.relative(project.fiches_dir)),
-            links=result.fiche_links,
-        )
-    settings = settings or _settings(project)
-    with progress.stage("Pages générées") as step, Staging(staging) as staged:
-        _copy_docs(project, staged, settings.body_secret)
-        intro = wrap_body(_home_intro(project), settings.body_secret)
-        # Each page is staged as it comes: past a few hundred files, the staging's worker
-        # writes them while the next ones are rendered (staging.py).
-        site = Site(nav=site_nav(catalogue))
-        for page in site_pages(catalogue, project.root, intro, settings, rendered):
-            _stage_page(staged, page)
-            site.pages.append(page)
-        for page in (
-            render_reference(catalogue, settings.allowed_hosts),
-            render_configuration(catalogue),
-            render_commands(),
-            render_editor_page(result.taxonomy, result.glossary, settings.editor is not None),
-        ):
-            _stage_page(staged, page)
-            site.pages.append(page)
-            site.staff_pages.append(page.path)
-        step.total = len(site.pages)
-        site.texts = site_texts(catalogue, settings)
-        for target, text in site.texts.items():
-            if staged.holds(f"{DOCS}/{target}"):
-                raise BuildError(f"docs/{target} porte le nom d'un fichier que Fichothèque génère.")
-            staged.write(f"{DOCS}/{target}", text)
-        config = _write_config(project, site, staged)
-        staged.finish()
+    with memory.settled() as settle:  # the fiches, then the catalogue, until staged
+        with progress.stage("Catalogue") as step:
+            step.total = len(result.fiches)
+            catalogue = build_catalogue(
+                result.fiches,
+                result.taxonomy,
+                result.glossary,
+                include_drafts=include_drafts,
+                changed=last_changes(project.root, project.relative(project.fiches_dir)),
+                links=result.fiche_links,
+            )
+        settings = settings or _settings(project)
+        settle()
+        with progress.stage("Pages générées") as step, Staging(staging) as staged:
+            _copy_docs(project, staged, settings.body_secret)
+            intro = wrap_body(_home_intro(project), settings.body_secret)
+            # Each page is staged as it comes: past a few hundred files, the staging's worker
+            # writes them while the next ones are rendered (staging.py).
+            site = Site(nav=site_nav(catalogue))
+            for page in site_pages(catalogue, project.root, intro, settings, rendered):
+                _stage_page(staged, page)
+                site.pages.append(page)
+            for page in (
+                render_reference(catalogue, settings.allowed_hosts),
+                render_configuration(catalogue),
+                render_commands(),
+                render_editor_page(result.taxonomy, result.glossary, settings.editor is not None),
+            ):
+                _stage_page(staged, page)
+                site.pages.append(page)
+                site.staff_pages.append(page.path)
+            step.total = len(site.pages)
+            site.texts = site_texts(catalogue, settings)
+            for target, text in site.texts.items():
+                if staged.holds(f"{DOCS}/{target}"):
+                    raise BuildError(
+                        f"docs/{target} porte le nom d'un fichier que Fichothèque génère."
+                    )
+                staged.write(f"{DOCS}/{target}", text)
+            config = _write_config(project, site, staged)
+            staged.finish()
     return Staged(config, len(catalogue.fiches), plan(catalogue))
 
 
