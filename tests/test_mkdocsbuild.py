@@ -14,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 
 from bases import wide_base
-from fichotheque import mkdocsbuild
+from fichotheque import mkdocsbuild, navcache
 from fichotheque.check import check_project
 from fichotheque.engine import _settings, stage_site
 from fichotheque.harden import Hardening, Policy, harden_site, html_pages
@@ -98,6 +98,44 @@ def test_a_shared_build_writes_the_same_site_and_the_same_warnings(
     assert len([name for name in pages if name.endswith(".html")]) > 200
     different = [name for name in pages if built[name] != pages[name]]
     assert different == []
+
+
+def test_the_navigation_is_rendered_once_for_the_pages_outside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fiche pages, outside the navigation, get it from one render; the site is MkDocs's."""
+    project = wide_base(tmp_path / "base", terms=160, fiches=60)
+    result = check_project(project)
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    stage_site(project, result, one)
+    shutil.copytree(one, two)
+    rendered: list[str | None] = []
+    original = navcache.render_once
+
+    def counting(env: Any, nav: Any, config: Any) -> None:
+        template = env.get_template(navcache.TEMPLATE)
+        render = template.root_render_func
+
+        def counted(context: Any) -> Any:
+            rendered.append(getattr(context.get("page"), "url", None))  # 404.html: None
+            return render(context)
+
+        template.root_render_func = counted
+        original(env, nav, config)
+
+    monkeypatch.setattr(navcache, "render_once", counting)
+    _build(one, workers=1)  # MkDocs' own build: one render per page
+    assert rendered == []
+    mkdocsbuild.build(two / "mkdocs.yml", mkdocsbuild.load(two / "mkdocs.yml"), workers=1)
+
+    pages, built = _files(one / "site"), _files(two / "site")
+    assert [name for name in pages if built.get(name) != pages[name]] == []
+    html_count = len([name for name in pages if name.endswith(".html")])
+    fiche_pages = [u for u in rendered if u and u.startswith("fiches/") and u.count("/") == 2]
+    assert html_count > 200
+    assert len(rendered) < html_count / 2, (len(rendered), html_count)
+    assert len(fiche_pages) <= 1  # every fiche page shows the same links
 
 
 def _plain_project(root: Path, pages: int) -> Path:

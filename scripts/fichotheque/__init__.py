@@ -19,6 +19,8 @@ The package is a pipeline; each module does one stage:
     render     render/ (pages, exports, charts, search page: plain files)
     engine     siteconfig and safe_attrs (the staged mkdocs.yml), staging (the staged
                files, the last ones written by a worker), engine (MkDocs, Pagefind),
+               mkdocsbuild (MkDocs over every core) and navcache (its navigation,
+               rendered once for the pages outside it), searchindex (Pagefind in parts),
                harden (sanitised bodies and a CSP on every built page), publish (atomic
                publication, one build at a time), serve (local preview), workers (how
                worker processes start)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markupsafe
 
+from . import navcache
 from .files import cache_dir, file_digest
 from .fingerprint import code_digest
 from .setupschema import SHOWN_TEXTS
@@ -421,6 +422,7 @@ def _build_share(
         if previous is not None and report.titles != previous.titles:
             return None
         env = config.plugins.on_env(env, config=config, files=files)
+        navcache.render_once(env, nav, config)
         if share == 0:
             _copy_files(config, files, previous, report)
             site = Path(config.site_dir)
