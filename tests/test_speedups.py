@@ -180,6 +180,26 @@ def test_relative_links_are_those_of_posixpath_relpath() -> None:
             assert href(origin, target) == expected, (origin, target)
 
 
+def test_a_list_shows_each_fiche_as_it_is_now() -> None:
+    """What a list keeps of a fiche is that fiche's: another fiche of the same slug (the
+    preview's next build, an edited title) is shown as it is, and each link leads from
+    the page to the fiche's page."""
+    from fichotheque.render.html import fiche_list, fiche_path, url_of
+
+    project = Project(Path(__file__).resolve().parent.parent)
+    fiches = list(check_project(project).fiches)
+    pages = ["index.md", "fiches/pages/2.md", "themes/logement.md", f"fiches/{fiches[0].slug}.md"]
+    edited = replace(fiches[0], title=f"{fiches[0].title} <révisé> & « neuf »")
+    for page in pages:
+        for shown in ([*fiches, fiches[0]], [edited, *fiches[1:]], fiches):
+            items = re.findall(r'<li><a href="([^"]*)">(.*?)</a>', fiche_list(page, shown))
+            assert [html.unescape(title) for _link, title in items] == [f.title for f in shown]
+            base = "/" + url_of(page)  # the folder a link is relative to
+            for (link, _title), fiche in zip(items, shown, strict=True):
+                reached = posixpath.normpath(posixpath.join(base, html.unescape(link)))
+                assert reached == "/" + url_of(fiche_path(fiche)).rstrip("/"), (page, link)
+
+
 def test_file_paths_are_those_of_posixpath_relpath() -> None:
     """A link to a file (a « Fiche N », a resource) is relpath's, from the strings alone."""
     from fichotheque.render.html import file_path
