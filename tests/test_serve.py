@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.utils
+import functools
 import os
 import queue
 import subprocess
@@ -9,8 +11,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from fichotheque.serve import _QuietHandler
 from test_build import _mini_project
 from test_cli import EXECUTABLE
 
@@ -31,6 +35,35 @@ def wait_for(predicate, seconds: float = 30) -> bool:  # type: ignore[no-untyped
             return True
         time.sleep(0.3)
     return False
+
+
+def test_a_page_rebuilt_within_the_same_second_is_sent_anew(tmp_path: Path) -> None:
+    """A reload right after a quick rebuild shows the new page: the preview never answers
+    « not modified » (Last-Modified counts whole seconds) and asks the browser to keep
+    nothing."""
+    page = tmp_path / "index.html"
+    page.write_text("<p>avant</p>", encoding="utf-8")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.read() == b"<p>avant</p>"
+            assert response.headers["Cache-Control"] == "no-store"
+        second = page.stat().st_mtime // 1
+        page.write_text("<p>après la modification</p>", encoding="utf-8")
+        os.utime(page, (second + 0.9, second + 0.9))  # rebuilt in the same second
+        asked = urllib.request.Request(
+            url, headers={"If-Modified-Since": email.utils.formatdate(second + 1, usegmt=True)}
+        )
+        with urllib.request.urlopen(asked, timeout=10) as response:
+            assert response.status == 200
+            assert response.read().decode("utf-8") == "<p>après la modification</p>"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_preview_shows_drafts_and_rebuilds_on_change(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from .check import check_project
 from .engine import BuildError, BuildReport, build_site, index_site, prepare_next_build
@@ -70,6 +72,18 @@ def reindex(target: Path, search: Plan, say: Callable[[str], None]) -> None:
 class _QuietHandler(SimpleHTTPRequestHandler):
     # The browser editor reads admin/config.yml only when it is served as YAML.
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml"}  # noqa: RUF012
+
+    def send_head(self) -> BytesIO | BinaryIO | None:
+        # A page rebuilt within the second it was last sent has the same Last-Modified,
+        # to the second: asked « If-Modified-Since », the server would answer « not
+        # modified », and a reload would show the page from before the edit. Every page
+        # is sent whole, and never kept by the browser.
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
         pass
