@@ -14,7 +14,7 @@ from conftest import REPO
 pytestmark = pytest.mark.browser
 FIGURES = (
     "check_seconds", "check_cold_seconds", "cold_seconds", "material_seconds", "edit_seconds",
-    "preview_seconds",
+    "edit_known_seconds", "preview_seconds",
     "peak_bytes", "material_peak_bytes", "site_bytes", "largest_page_bytes",
     "fiche_page_view_bytes", "first_search_bytes",
 )  # fmt: skip
@@ -34,6 +34,8 @@ def test_the_quick_benchmark_measures_every_figure_against_material(tmp_path: Pa
         assert result[figure] > 0, figure
     assert result["cold_ratio"] == result["cold_seconds"] / result["material_seconds"]
     assert result["edit_ratio_to_cold"] == result["edit_seconds"] / result["cold_seconds"]
+    known = result["edit_known_seconds"] / result["cold_seconds"]
+    assert result["edit_known_ratio_to_cold"] == known
     previews = result["preview_runs"]
     assert len(previews) == 3 and result["preview_seconds"] == sorted(previews)[1]
     stages = result["stages"]
