@@ -14,12 +14,13 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 
 from bases import wide_base
-from fichotheque import searchindex
+from fichotheque import engine, searchindex
 from fichotheque.check import check_project
 from fichotheque.engine import BuildReport, build_site, index_site
 from fichotheque.project import Project
@@ -201,11 +202,27 @@ def _all_ranked(page, address: str) -> list[str]:  # type: ignore[no-untyped-def
 
 
 def test_a_part_is_indexed_again_only_when_its_pages_or_the_words_change(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An edit with known words re-indexes its fiche's part alone, the others linked from
-    the published site; an edit with a new word changes every lexicon, and every part."""
+    the published site; an edit with a new word changes every lexicon, and every part.
+    The pages are read for their digests before Pagefind starts only when a part could be
+    kept: after a first build or a new word, they are read while it runs."""
+    order: list[str] = []
+    start, digests = searchindex.Indexing.start, engine.part_digests
+
+    def starting(indexing: searchindex.Indexing) -> searchindex.Indexing:
+        order.append("pagefind")
+        return start(indexing)
+
+    def digesting(*args: Any) -> dict[str, str]:
+        order.append("digests")
+        return digests(*args)
+
+    monkeypatch.setattr(searchindex.Indexing, "start", starting)
+    monkeypatch.setattr(engine, "part_digests", digesting)
     project, _report = _build(tmp_path / "base", SMALL_PART)
+    assert order == ["pagefind", "digests"]
 
     def entries() -> dict[str, tuple[int, int]]:  # folder → (inode, pages)
         return {
@@ -228,12 +245,16 @@ def test_a_part_is_indexed_again_only_when_its_pages_or_the_words_change(
     text = fiche.read_text("utf-8")
     known = text.split("\n\n")[-1].strip()  # a paragraph of its own, said twice
     fiche.write_text(text + f"\n\n{known}\n", "utf-8")
+    order.clear()
     rebuild()
+    assert order == ["digests", "pagefind"]
     second = entries()
     changed = {folder for folder in first if second[folder][0] != first[folder][0]}
     assert len(changed) == 1
     assert {f: n for f, (_i, n) in second.items()} == {f: n for f, (_i, n) in first.items()}
     fiche.write_text(text + "\n\nUn mot jamais écrit : xylophonistes.\n", "utf-8")
+    order.clear()
     rebuild()
+    assert order == ["pagefind", "digests"]
     third = entries()
     assert all(third[folder][0] != second[folder][0] for folder in first)

@@ -37,6 +37,7 @@ from typing import Any
 
 from .files import write_text
 from .mkdocsbuild import Record
+from .searchindex import IndexRecord
 
 FOLDER = "cache"
 SITE = "site"
@@ -87,23 +88,22 @@ def keep(folder: Path, kept: Kept) -> None:
     write_text(folder / RECORD, json.dumps(data, ensure_ascii=False))
 
 
-def take_index(folder: Path) -> dict[str, list[str]]:
-    """The digests of the parts of the search index last published (what each was made
-    from, its entry file), removed from the disk: a build that fails before it publishes
-    leaves none (searchindex.part_digests)."""
+def take_index(folder: Path) -> IndexRecord:
+    """What the search index last published was made from (``searchindex.recorded``),
+    removed from the disk: a build that fails before it publishes leaves none."""
     path = folder / INDEX_RECORD
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         path.unlink()
-        return {str(k): [str(d) for d in v] for k, v in data.items()}
-    except (OSError, ValueError, AttributeError, TypeError):
+        return IndexRecord.from_json(data)
+    except (OSError, ValueError, AttributeError, TypeError, IndexError):
         path.unlink(missing_ok=True)
-        return {}
+        return IndexRecord()
 
 
-def keep_index(folder: Path, digests: dict[str, list[str]]) -> None:
-    """Write the digests of the parts of the search index just published."""
-    write_text(folder / INDEX_RECORD, json.dumps(digests))
+def keep_index(folder: Path, record: IndexRecord) -> None:
+    """Write what the search index just published was made from."""
+    write_text(folder / INDEX_RECORD, json.dumps(record.to_json()))
 
 
 def site_copy(built: Path, target: Path, spare: Path) -> None:

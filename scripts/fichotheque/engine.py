@@ -51,6 +51,7 @@ from .searchindex import (
     Indexing,
     IndexingError,
     Plan,
+    index_frame,
     part_digests,
     plan,
     recorded,
@@ -165,17 +166,23 @@ def build_site(
         site = staging / "site"
         buildcache.site_copy(built, site, cache / buildcache.SPARE)
         digests: dict[str, str] = {}
+        frame = ""
         if search:  # timed from Pagefind's start to its end, the editor's install within
             with progress.stage("Index de recherche (Pagefind)") as step:
+                frame = index_frame(staged.search, NOT_INDEXED)
                 step.total = len(staged.search.parts)
-                # a part whose digest is that of the published one is linked from it
-                digests = part_digests(site, staged.search, NOT_INDEXED)
+                # A part whose digest is that of the published one is linked from it.
+                # None can be when the frame changed (a new word) or nothing is recorded
+                # (a first build): the pages are then digested while Pagefind runs.
+                if frame == indexed.frame and indexed.parts:
+                    digests = part_digests(site, staged.search, frame)
                 reused = reusable(target, digests, indexed)
                 # Pagefind reads only the pages, which are done: the editor is installed
                 # while it runs (a page without data-pagefind-body, as the editor's, is
                 # skipped).
                 with _indexing(site, staged.search, reused):
                     _install_editor(result, site, settings, progress)
+                    digests = digests or part_digests(site, staged.search, frame)
         else:
             _install_editor(result, site, settings, progress)
             _keep_index(target, site)
@@ -189,7 +196,7 @@ def build_site(
         with progress.stage("Publication"):
             previous = _publish(work, site)
         if search:
-            buildcache.keep_index(cache, recorded(target, digests))
+            buildcache.keep_index(cache, recorded(target, frame, digests))
         if previous is not None:
             buildcache.keep_spare(previous, cache / buildcache.SPARE)
     except CopyError as error:  # a file of docs/ or custom_dir unreadable since the check

@@ -24,7 +24,9 @@ start year ``LEXICON``, which every search of an index in parts excludes.
 
 A part whose pages, lexicon and Pagefind did not change since the index was published
 is not indexed again: its folder is linked from the published site (``part_digests``).
-An edit that adds a word to the site changes every lexicon, and every part is indexed.
+An edit that adds a word to the site changes every lexicon (``index_frame``), and every
+part is indexed; then, as after a first build, no page needs reading before Pagefind
+starts, and the pages are digested for the next build while it runs.
 """
 
 from __future__ import annotations
@@ -162,16 +164,22 @@ def folder(number: int) -> str:
     return INDEX_DIR if number == 1 else f"{INDEX_DIR}/{PARTS_DIR}/{number}"
 
 
-def part_digests(site: Path, plan: Plan, excluded: Sequence[str]) -> dict[str, str]:
-    """For each part's folder, a digest of all its index is made from: its pages as
-    built in ``site``, the lexicon, Pagefind's version and what it leaves out."""
+def index_frame(plan: Plan, excluded: Sequence[str]) -> str:
+    """What every part's index is made from besides its pages: the lexicon, Pagefind's
+    version and what it leaves out. When it changes, no part can be kept."""
     from importlib.metadata import version
 
     frame = hashlib.blake2b(version("pagefind-bin").encode())
     frame.update(json.dumps([list(excluded), sorted(plan.words)]).encode())
+    return frame.hexdigest()
+
+
+def part_digests(site: Path, plan: Plan, frame: str) -> dict[str, str]:
+    """For each part's folder, a digest of all its index is made from: its pages as
+    built in ``site`` and the ``frame`` (``index_frame``)."""
     digests = {}
     for part in plan.parts:
-        digest = frame.copy()
+        digest = hashlib.blake2b(frame.encode())
         for slug in part.slugs:
             digest.update(f"\0{slug}\0".encode())
             digest.update((site / FICHES_DIR / slug / "index.html").read_bytes())
@@ -179,9 +187,27 @@ def part_digests(site: Path, plan: Plan, excluded: Sequence[str]) -> dict[str, s
     return digests
 
 
-def reusable(
-    published: Path, digests: Mapping[str, str], record: Mapping[str, list[str]]
-) -> dict[str, Path]:
+@dataclass(frozen=True)
+class IndexRecord:
+    """What a build remembers of the search index it published (``recorded``): its frame,
+    and for each part the digest it was made from and its entry file."""
+
+    frame: str = ""
+    parts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {"frame": self.frame, "parts": {k: list(v) for k, v in self.parts.items()}}
+
+    @classmethod
+    def from_json(cls, data: object) -> IndexRecord:
+        """The record in ``data``; an empty one if it is not one (an older format)."""
+        if not isinstance(data, dict) or not isinstance(data.get("parts"), dict):
+            return cls()
+        parts = {str(k): (str(v[0]), str(v[1])) for k, v in data["parts"].items() if len(v) == 2}
+        return cls(str(data.get("frame", "")), parts)
+
+
+def reusable(published: Path, digests: Mapping[str, str], record: IndexRecord) -> dict[str, Path]:
     """The parts of the index published at ``published`` that a build can link: those
     whose digest is the one in ``record`` (written by ``recorded`` when they were
     published), and whose entry file is still that one (site/ may have been put back from
@@ -190,14 +216,16 @@ def reusable(
     return {
         part: published / part
         for part, digest in digests.items()
-        if record.get(part) == [digest, _entry(published / part)]
+        if record.parts.get(part) == (digest, _entry(published / part))
         and (published / part / "pagefind.js").is_file()
     }
 
 
-def recorded(published: Path, digests: Mapping[str, str]) -> dict[str, list[str]]:
+def recorded(published: Path, frame: str, digests: Mapping[str, str]) -> IndexRecord:
     """What to remember of the index just published at ``published``, for ``reusable``."""
-    return {part: [digest, _entry(published / part)] for part, digest in digests.items()}
+    return IndexRecord(
+        frame, {part: (digest, _entry(published / part)) for part, digest in digests.items()}
+    )
 
 
 def _entry(index: Path) -> str:
