@@ -138,6 +138,42 @@ def test_the_navigation_is_rendered_once_for_the_pages_outside_it(
     assert len(fiche_pages) <= 1  # every fiche page shows the same links
 
 
+def test_a_navigation_of_the_project_templates_is_rendered_for_each_page(
+    tmp_path: Path,
+) -> None:
+    """A custom_dir that replaces the navigation may show the page in it: then no page
+    gets another's, and the site is still MkDocs's."""
+    import material
+    from bs4 import BeautifulSoup
+
+    project = wide_base(tmp_path / "base", terms=20, fiches=30)
+    original = Path(material.__file__).parent / "templates" / "partials" / "nav.html"
+    nav = original.read_text(encoding="utf-8").replace(
+        'data-md-level="0">', 'data-md-level="0"><span class="page-vue">{{ page.title }}</span>'
+    )
+    (project.root / "gabarits" / "partials").mkdir(parents=True)
+    (project.root / "gabarits" / "partials" / "nav.html").write_text(nav, encoding="utf-8")
+    text = project.mkdocs_path.read_text(encoding="utf-8")
+    project.mkdocs_path.write_text(text.replace("theme:\n", "theme:\n  custom_dir: gabarits\n"))
+    result = check_project(project)
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    stage_site(project, result, one)
+    shutil.copytree(one, two)
+
+    _build(one, workers=1)
+    mkdocsbuild.build(two / "mkdocs.yml", mkdocsbuild.load(two / "mkdocs.yml"), workers=1)
+
+    pages, built = _files(one / "site"), _files(two / "site")
+    assert [name for name in pages if built.get(name) != pages[name]] == []
+    shown = {}
+    for fiche in result.fiches:
+        page = BeautifulSoup(built[f"fiches/{fiche.slug}/index.html"], "html.parser")
+        shown[fiche.slug] = (page.select_one(".page-vue").get_text(), page.h1.get_text())
+    assert len(shown) == len(result.fiches) > 20
+    assert all(in_nav == title for in_nav, title in shown.values()), shown
+
+
 def _plain_project(root: Path, pages: int) -> Path:
     """A MkDocs project written by hand, the second largest page asking for no template."""
     docs = root / "docs"

@@ -14,6 +14,7 @@ Only ``mkdocsbuild`` does this, in its own processes: the staged project is unch
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,12 +23,22 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
 
 TEMPLATE = "partials/nav.html"
+# What the navigation is rendered from (partials/nav.html and what it includes): Material's
+# own, unless the theme's custom_dir replaces one, which may then show the page itself.
+MATERIAL_ONLY = (
+    TEMPLATE, "partials/nav-item.html", "partials/logo.html", "partials/source.html",
+    "partials/toc.html", "partials/toc-item.html", ".icons",
+)  # fmt: skip
 
 
 def render_once(env: jinja2.Environment, nav: Navigation, config: MkDocsConfig) -> None:
-    """Make ``env`` render the navigation once for each set of links it shows."""
+    """Make ``env`` render the navigation once for each set of links it shows, unless
+    the theme's custom_dir replaces what it is rendered from."""
     from mkdocs.utils import normalize_url
 
+    custom = config.theme.custom_dir
+    if custom and any((Path(custom) / name).exists() for name in MATERIAL_ONLY):
+        return
     template = env.get_template(TEMPLATE)  # Jinja keeps it while its source is the same
     render: Callable[[Any], Iterator[str]] = template.root_render_func
     items = list(_walk(nav.items))
