@@ -149,9 +149,9 @@ def fiche_list(page: str, fiches: list[Fiche], *, summaries: bool = True) -> str
     return '<ul class="fiche-liste">' + "".join(items) + "</ul>"
 
 
-# What a list shows of each fiche, but the link (relative to each page): at 10,000
-# fiches, 170,000 list items show 10,000 fiches, each one read back from anywhere in
-# memory. Kept by slug for the fiche it was made from, while that fiche lives.
+# What a list shows of each fiche, but the link (relative to each page): the bench's
+# 10,000 fiches fill 168,744 list items, each fiche read back from anywhere in memory.
+# Kept by slug for the fiche it was made from, while that fiche lives.
 _LIST_ITEMS: dict[str, tuple[weakref.ref[Fiche], tuple[tuple[str, ...], bool], str, str]] = {}
 
 
