@@ -130,17 +130,16 @@ def clean(base: Path) -> None:
         shutil.rmtree(base / name, ignore_errors=True)
 
 
-def edit(fiche: Path, word: str) -> None:
+def append(fiche: Path, sentence: str) -> None:
+    """Edit a fiche as staff do: one more sentence at the end of its body."""
     text = fiche.read_text(encoding="utf-8")
-    fiche.write_text(text.rstrip("\n") + f"\n\nAjout du banc d'essai : {word}.\n", "utf-8")
-
-
-def reword(fiche: Path) -> None:
-    """An edit that adds no word to the site: the body's first sentence, once more."""
-    text = fiche.read_text(encoding="utf-8")
-    body = text.split("\n---\n", 1)[1]
-    sentence = next(line for line in body.splitlines() if line[:1].isalpha())
     fiche.write_text(text.rstrip("\n") + f"\n\n{sentence}\n", "utf-8")
+
+
+def first_sentence(fiche: Path) -> str:
+    """A line of the fiche's body: said again, it adds no word to the site."""
+    body = fiche.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    return next(line for line in body.splitlines() if line[:1].isalpha())
 
 
 def fresh(folder: Path) -> Path:
@@ -254,10 +253,10 @@ def measure(size: int, runs: int, work: Path) -> dict[str, Any]:
                 # After a build, as staff work: first words already in the site (only the
                 # edited fiche's part of the search index is made again), then new words
                 # (every part is: each one knows every word of the site, searchindex.py).
-                reword(fiche)
+                append(fiche, first_sentence(fiche))
                 known.append(timed(build, base, cache)[0])
                 fiche.write_bytes(original)
-                edit(fiche, f"modification {run}")
+                append(fiche, f"Ajout du banc d'essai : modification {run}.")
                 edits.append(timed(build, base, cache)[0])
                 fiche.write_bytes(original)
             else:

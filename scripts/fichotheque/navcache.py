@@ -44,9 +44,9 @@ def render_once(env: jinja2.Environment, nav: Navigation, config: MkDocsConfig) 
     items = list(_walk(nav.items))
     # What the navigation links to, through MkDocs' « url » filter: its pages and links,
     # the home page and the logo (partials/nav.html, nav-item.html, logo.html).
+    homepage = nav.homepage.url if nav.homepage else ""
     targets = [str(item.url) for item in items if getattr(item, "url", None) is not None]
-    targets += [str(nav.homepage.url) if nav.homepage else "", str(config.theme.get("logo"))]
-    targets.append(str(config.extra.get("homepage")))
+    targets += [str(t) for t in (homepage, config.extra.get("homepage"), config.theme.get("logo"))]
     rendered: dict[tuple[str, ...], str] = {}
 
     def root(context: Any) -> Iterator[str]:
